@@ -1,0 +1,58 @@
+//! Input checks shared by the kernels. Each runs as one branch-free, vectorised pass (compiled
+//! for AVX-512 / AVX2 / simd128 and picked at run time); only when it finds a problem does a
+//! second, scalar pass locate the first offending index for the error message.
+
+use crate::{par, Error, Result, Score};
+use multiversion::multiversion;
+
+pub(crate) fn same_length(arg: &'static str, len: usize, expected: usize) -> Result<()> {
+    if len != expected {
+        return Err(Error::new(arg, format!("has length {len}, expected {expected} (the length of labels)")));
+    }
+    Ok(())
+}
+
+/// Labels are 0 or 1.
+pub(crate) fn labels(labels: &[u8]) -> Result<()> {
+    let any = par::map_reduce(labels.len(), |a, b| or_all(&labels[a..b]), |x, y| x | y);
+    if any > 1 {
+        let i = labels.iter().position(|&l| l > 1).expect("a label above 1");
+        return Err(Error::new("labels", format!("labels[{i}] is {}; labels must be 0 or 1", labels[i])));
+    }
+    Ok(())
+}
+
+/// Scores are finite (NaN and ±Inf have no place in a ranking).
+pub(crate) fn scores<S: Score>(scores: &[S]) -> Result<()> {
+    let bad = par::map_reduce(scores.len(), |a, b| count_non_finite(&scores[a..b]), |x, y| x + y);
+    if bad > 0 {
+        let i = scores.iter().position(|s| !s.is_finite()).expect("a non-finite score");
+        return Err(Error::new("scores", format!("scores[{i}] is not finite; scores must be finite numbers")));
+    }
+    Ok(())
+}
+
+/// Weights are finite and non-negative.
+pub(crate) fn weights(arg: &'static str, weights: &[f64]) -> Result<()> {
+    let bad = par::map_reduce(weights.len(), |a, b| count_bad_weights(&weights[a..b]), |x, y| x + y);
+    if bad > 0 {
+        let i = weights.iter().position(|w| !(w.is_finite() && *w >= 0.0)).expect("a bad weight");
+        return Err(Error::new(arg, format!("{arg}[{i}] is {}; weights must be finite and >= 0", weights[i])));
+    }
+    Ok(())
+}
+
+#[multiversion(targets("x86_64+avx512f+avx512bw", "x86_64+avx2+fma", "wasm32+simd128"))]
+fn or_all(xs: &[u8]) -> u8 {
+    xs.iter().fold(0, |acc, &x| acc | x)
+}
+
+#[multiversion(targets("x86_64+avx512f+avx512bw", "x86_64+avx2+fma", "wasm32+simd128"))]
+fn count_non_finite<S: Score>(xs: &[S]) -> usize {
+    xs.iter().map(|x| !x.is_finite() as usize).sum()
+}
+
+#[multiversion(targets("x86_64+avx512f+avx512bw", "x86_64+avx2+fma", "wasm32+simd128"))]
+fn count_bad_weights(xs: &[f64]) -> usize {
+    xs.iter().map(|&w| !(w.is_finite() && w >= 0.0) as usize).sum()
+}

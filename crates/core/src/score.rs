@@ -1,0 +1,62 @@
+//! Scores as order-preserving integer keys.
+//!
+//! The kernels never compare floats: a score becomes an unsigned key whose integer order is the
+//! score's numeric order, so partitions and ties are exact bit-level decisions. f32 scores keep
+//! their own precision (rounding f64 scores to f32 would create ties that are not in the data).
+
+pub trait Score: Copy + Send + Sync + 'static {
+    /// Integer key with `a < b ⇔ key(a) < key(b)` and `a == b ⇔ key(a) == key(b)` for finite
+    /// scores; −0.0 and +0.0 get the same key because they are equal scores.
+    fn key(self) -> u64;
+    fn is_finite(self) -> bool;
+}
+
+impl Score for f32 {
+    #[inline(always)]
+    fn key(self) -> u64 {
+        let bits = (self + 0.0).to_bits(); // −0.0 + 0.0 = +0.0
+        (if bits >> 31 == 1 { !bits } else { bits | 1 << 31 }) as u64
+    }
+    #[inline(always)]
+    fn is_finite(self) -> bool {
+        f32::is_finite(self)
+    }
+}
+
+impl Score for f64 {
+    #[inline(always)]
+    fn key(self) -> u64 {
+        let bits = (self + 0.0).to_bits();
+        if bits >> 63 == 1 {
+            !bits
+        } else {
+            bits | 1 << 63
+        }
+    }
+    #[inline(always)]
+    fn is_finite(self) -> bool {
+        f64::is_finite(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Score;
+
+    #[test]
+    fn keys_preserve_order_and_equality() {
+        let xs = [-1e300, -2.5, -1e-300, -0.0, 0.0, 1e-300, 0.5, 1.0, 3e200];
+        for w in xs.windows(2) {
+            if w[0] == w[1] {
+                assert_eq!(w[0].key(), w[1].key());
+            } else {
+                assert!(w[0].key() < w[1].key(), "{} {}", w[0], w[1]);
+            }
+        }
+        let ys: [f32; 6] = [-3.0, -1e-30, -0.0, 0.0, 1e-30, 7.0];
+        for w in ys.windows(2) {
+            assert!(w[0].key() <= w[1].key());
+            assert_eq!(w[0] == w[1], w[0].key() == w[1].key());
+        }
+    }
+}

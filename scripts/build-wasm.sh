@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Builds the two wasm32 flavours of crates/wasm with Debian's rustc-web (see README, Development):
+#   wasm/simd     simd128, one thread
+#   wasm/threads  simd128 + atomics, rayon over Web Workers (wasm-bindgen-rayon)
+# cargo (std rebuilt with -Zbuild-std) → wasm-bindgen --target web → wasm-opt (npm's binaryen).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+TOOLS="${RECKIT_CACHE:-$HOME/.cache/reckit}/tools/bin"
+export RUSTC_BOOTSTRAP=1 RUSTC=/usr/bin/rustc
+CARGO=/usr/bin/cargo
+
+build() { # name, target dir, rustflags, cargo features
+  local name=$1 dir=$2 flags=$3 features=$4 out=dist/wasm/$1
+  echo "== wasm: $name"
+  RUSTFLAGS="$flags" $CARGO build --release -p reckit-wasm --target wasm32-unknown-unknown \
+    -Zbuild-std=std,panic_abort --target-dir "target/$dir" $features
+  rm -rf "$out" && mkdir -p "$out"
+  "$TOOLS/wasm-bindgen" "target/$dir/wasm32-unknown-unknown/release/reckit_wasm.wasm" \
+    --out-dir "$out" --out-name index --target web
+  # binaryen from npm (v132): Debian's binaryen 108 breaks wasm-bindgen's externref table.
+  node_modules/.bin/wasm-opt -O3 --enable-simd --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
+    --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue --enable-threads \
+    "$out/index_bg.wasm" -o "$out/index_bg.wasm"
+}
+
+build simd wasm-simd "-C target-feature=+simd128" ""
+build threads wasm-threads "-C target-feature=+simd128,+atomics,+bulk-memory,+mutable-globals" "--features threads"

@@ -1,0 +1,58 @@
+import type { Backend, BackendName, Kernels, Scores } from './types.js';
+import { isNode, nodeRequire } from './env.js';
+import { workerKernels } from './worker-client.js';
+
+/** The functions wasm-bindgen generates for crates/wasm. */
+interface WasmExports {
+  default(init?: { module_or_path: unknown }): Promise<unknown>;
+  initSync(init: { module: BufferSource }): unknown;
+  initThreadPool?(threads: number): Promise<void>;
+  aucF32(labels: Uint8Array, scores: Float32Array, weights?: Float64Array): number;
+  aucF64(labels: Uint8Array, scores: Float64Array, weights?: Float64Array): number;
+  gaucF32(l: Uint8Array, s: Float32Array, g: Uint32Array, w: string, wg?: Uint32Array, wv?: Float64Array): Float64Array;
+  gaucF64(l: Uint8Array, s: Float64Array, g: Uint32Array, w: string, wg?: Uint32Array, wv?: Float64Array): Float64Array;
+  simdLevel(): string;
+  threads(): number;
+  releaseMemory(): void;
+}
+
+/** Literal paths, so that bundlers (Vite) see and bundle both flavours. */
+const importers: Record<'wasm-simd' | 'wasm-threads', () => Promise<WasmExports>> = {
+  'wasm-simd': () => import('../wasm/simd/index.js' as string),
+  'wasm-threads': () => import('../wasm/threads/index.js' as string),
+};
+
+export type WasmName = Exclude<BackendName, 'native'>;
+
+/** Instantiates one wasm flavour in this thread and returns its kernels. */
+export async function loadWasmKernels(name: WasmName, threads?: number): Promise<Kernels> {
+  const wasm = await importers[name]();
+  if (isNode) {
+    // wasm-bindgen's web target fetches its .wasm by URL; in Node we read the file instead.
+    const fs = nodeRequire()('node:fs');
+    const dir = name === 'wasm-simd' ? 'simd' : 'threads';
+    wasm.initSync({ module: fs.readFileSync(new URL(`../wasm/${dir}/index_bg.wasm`, import.meta.url)) });
+  } else {
+    await wasm.default();
+  }
+  if (wasm.initThreadPool) {
+    await wasm.initThreadPool(threads ?? navigator.hardwareConcurrency);
+  }
+  const f32 = (s: Scores): s is Float32Array => s instanceof Float32Array;
+  return {
+    auc: (l, s, w) => (f32(s) ? wasm.aucF32(l, s, w) : wasm.aucF64(l, s, w)),
+    gauc: (l, s, g, w, wg, wv) => (f32(s) ? wasm.gaucF32(l, s, g, w, wg, wv) : wasm.gaucF64(l, s, g, w, wg, wv)),
+    simdLevel: () => wasm.simdLevel(),
+    threads: () => wasm.threads(),
+    releaseMemory: () => wasm.releaseMemory(),
+  };
+}
+
+/**
+ * A wasm backend: sync calls run in this thread; async calls run in a dedicated worker that
+ * instantiates the same flavour, so they never block the caller.
+ */
+export async function loadWasm(name: WasmName, threads?: number): Promise<Backend> {
+  const sync = await loadWasmKernels(name, threads);
+  return { name, sync, async: workerKernels(name, threads) };
+}

@@ -1,0 +1,64 @@
+import type { AsyncKernels } from './types.js';
+import type { WasmName } from './wasm.js';
+import { isNode, nodeRequire } from './env.js';
+
+interface Port {
+  post(message: unknown): void;
+  /** Node: keep the process alive only while calls are pending. */
+  hold(busy: boolean): void;
+}
+
+/**
+ * Async kernels served by one lazily started worker (a Web Worker in browsers, a
+ * worker_threads Worker in Node) running `worker.js` with the same wasm flavour. Arguments are
+ * copied to the worker (structured clone); the caller's arrays stay usable.
+ */
+export function workerKernels(name: WasmName, threads?: number): AsyncKernels {
+  const pending = new Map<number, { resolve(v: any): void; reject(e: Error): void }>();
+  let nextId = 0;
+  let port: Port | undefined;
+
+  const settle = (data: { id: number; value?: unknown; error?: string }) => {
+    const call = pending.get(data.id);
+    if (!call) return;
+    pending.delete(data.id);
+    port?.hold(pending.size > 0);
+    if (data.error === undefined) call.resolve(data.value);
+    else call.reject(new Error(data.error));
+  };
+  const failAll = (error: unknown) => {
+    for (const call of pending.values()) call.reject(error instanceof Error ? error : new Error(String(error)));
+    pending.clear();
+    port = undefined;
+  };
+
+  const start = (): Port => {
+    const url = new URL('./worker.js', import.meta.url);
+    if (isNode) {
+      const { Worker } = nodeRequire()('node:worker_threads');
+      const worker = new Worker(url);
+      worker.on('message', settle);
+      worker.on('error', failAll);
+      worker.unref();
+      return { post: (m) => worker.postMessage(m), hold: (busy) => (busy ? worker.ref() : worker.unref()) };
+    }
+    const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+    worker.onmessage = (e: MessageEvent) => settle(e.data);
+    worker.onerror = (e: ErrorEvent) => failAll(new Error(`reckit worker failed: ${e.message}`));
+    return { post: (m) => worker.postMessage(m), hold: () => {} };
+  };
+
+  const call = (fn: 'auc' | 'gauc', args: unknown[]) =>
+    new Promise<any>((resolve, reject) => {
+      if (!port) {
+        port = start();
+        port.post({ init: { name, threads } });
+      }
+      const id = nextId++;
+      pending.set(id, { resolve, reject });
+      port.hold(true);
+      port.post({ id, fn, args });
+    });
+
+  return { auc: (...args) => call('auc', args), gauc: (...args) => call('gauc', args) };
+}
