@@ -102,8 +102,9 @@ pub(crate) fn count_pairs<I: Item>(items: &mut [I], negatives: usize, spare: &mu
     if p == 0 || n == 0 {
         return Counts::<I>::default();
     }
-    // Below this, comparing every pair is cheaper than a histogram.
-    if p * n <= 4 * (p + n) + 64 {
+    // Below this, comparing every pair is cheaper than a histogram. (u64: on wasm32 usize
+    // products of class sizes overflow.)
+    if (p as u64) * (n as u64) <= 4 * (p + n) as u64 + 64 {
         return brute_force(&items[n..], &items[..n]);
     }
     let (lo, hi) = key_range(items);

@@ -36,6 +36,13 @@ function choose(): void {
   active = order.map((n) => loaded.get(n)).find((b) => b !== undefined);
 }
 
+// Backends this environment can never run, with the reason (shown by setBackend and current).
+for (const name of ['native', 'wasm-simd', 'wasm-threads'] as BackendName[]) {
+  if (!preference.includes(name)) {
+    failures.set(name, new Error(isNode ? 'wasm-threads runs in browsers only (wasm-bindgen-rayon needs Web Workers)' : 'the native addon runs in Node only'));
+  }
+}
+
 // Node: the native addon now, synchronously.
 if (isNode && (forced ?? 'native') === 'native') {
   try {
@@ -57,14 +64,12 @@ export async function init(options: InitOptions = {}): Promise<BackendName> {
   for (const name of wanted) {
     if (loaded.has(name)) continue;
     try {
+      if (failures.has(name) && !preference.includes(name)) continue; // forced but impossible here
       if (name === 'native') {
-        if (!isNode) throw new Error('the native addon runs in Node only');
         record(name, loadNative());
       } else {
         if (name === 'wasm-threads' && !canShareMemory) {
-          throw new Error(isNode
-            ? 'wasm-threads runs in browsers only (wasm-bindgen-rayon needs Web Workers)'
-            : 'wasm-threads needs a cross-origin-isolated page (COOP/COEP headers) with SharedArrayBuffer');
+          throw new Error('wasm-threads needs a cross-origin-isolated page (COOP/COEP headers) with SharedArrayBuffer');
         }
         record(name, await loadWasm(name, options.threads));
       }

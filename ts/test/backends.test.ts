@@ -1,0 +1,38 @@
+import { expect, inject, test } from 'vitest';
+import { availableBackends, backend, backendInfo, setBackend } from 'reckit';
+
+const tested = inject('backend');
+const inBrowser = typeof window !== 'undefined';
+
+test('the backend under test is loaded and in use', () => {
+  expect(availableBackends()).toContain(tested);
+  expect(backend()).toBe(tested);
+});
+
+test('backendInfo names the SIMD level and threads', () => {
+  const info = backendInfo();
+  expect(info.name).toBe(tested);
+  if (tested === 'native') {
+    expect(['avx512', 'avx2', 'portable']).toContain(info.simd);
+    expect(info.threads).toBeGreaterThanOrEqual(1);
+  } else {
+    expect(info.simd).toBe('simd128');
+    if (tested === 'wasm-simd') expect(info.threads).toBe(1);
+    else expect(info.threads).toBe(navigator.hardwareConcurrency);
+  }
+});
+
+test('the environment offers the expected backends, fastest first', () => {
+  if (inBrowser) {
+    expect(availableBackends()).toEqual(crossOriginIsolated ? ['wasm-threads', 'wasm-simd'] : ['wasm-simd']);
+  } else {
+    expect(availableBackends()).toEqual(['native', 'wasm-simd']);
+  }
+});
+
+test('setBackend rejects a backend that is not loaded, with the reason', () => {
+  expect(() => setBackend('gpu' as never)).toThrow(/backend 'gpu' is not loaded/);
+  if (inBrowser) expect(() => setBackend('native')).toThrow(/native addon runs in Node only/);
+  if (!inBrowser) expect(() => setBackend('wasm-threads')).toThrow(/wasm-threads runs in browsers only/);
+  expect(backend()).toBe(tested);
+});

@@ -1,0 +1,49 @@
+/**
+ * One test suite (ts/test), run against every backend:
+ *   native, wasm-simd         in Node
+ *   browser-wasm-simd         in headless Chromium, a plain page
+ *   browser-wasm-threads      in headless Chromium, a cross-origin-isolated page (COOP/COEP)
+ * Tests import the built package (dist/) as `reckit`, so they test what users get.
+ */
+import { defineConfig } from 'vitest/config';
+import { playwright } from '@vitest/browser-playwright';
+import type { BackendName } from './ts/src/backends/types.js';
+
+const alias = { reckit: new URL('./dist/index.js', import.meta.url).pathname };
+const include = ['ts/test/**/*.test.ts'];
+const setupFiles = ['ts/test/setup.ts'];
+const isolated = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+
+// Debian's Chromium (Playwright cannot download its own browsers here); flags from
+// shared/TOOLCHAIN.md keep it off the (closed) network.
+const chromium = playwright({
+  launchOptions: {
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+  },
+});
+
+const node = (backend: BackendName) => ({
+  resolve: { alias },
+  test: { name: backend, include, setupFiles, provide: { backend }, testTimeout: 60_000 },
+});
+
+const browser = (backend: BackendName, headers: Record<string, string>) => ({
+  resolve: { alias },
+  server: { headers },
+  optimizeDeps: { exclude: ['reckit'] },
+  test: {
+    name: `browser-${backend}`,
+    include,
+    setupFiles,
+    provide: { backend },
+    testTimeout: 120_000,
+    browser: { enabled: true, headless: true, provider: chromium, instances: [{ browser: 'chromium' as const }] },
+  },
+});
+
+export default defineConfig({
+  test: {
+    projects: [node('native'), node('wasm-simd'), browser('wasm-simd', {}), browser('wasm-threads', isolated)],
+  },
+});
