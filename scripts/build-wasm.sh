@@ -24,4 +24,10 @@ build() { # name, target dir, rustflags, cargo features
 }
 
 build simd wasm-simd "-C target-feature=+simd128" ""
-build threads wasm-threads "-C target-feature=+simd128,+atomics,+bulk-memory,+mutable-globals" "--features threads"
+# Threads need an imported, shared memory and exported TLS symbols; Debian's rustc does not add
+# these linker arguments for +atomics by itself (the module came out with a private memory).
+# 2 GiB maximum: room for 1e7-row inputs plus scratch.
+SHARED="-C link-arg=--shared-memory -C link-arg=--import-memory -C link-arg=--max-memory=2147483648"
+SHARED="$SHARED -C link-arg=--export=__wasm_init_tls -C link-arg=--export=__tls_size"
+SHARED="$SHARED -C link-arg=--export=__tls_align -C link-arg=--export=__tls_base"
+build threads wasm-threads "-C target-feature=+simd128,+atomics,+bulk-memory,+mutable-globals $SHARED" "--features threads"
