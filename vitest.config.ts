@@ -44,6 +44,7 @@ const browser = (backend: BackendName, headers: Record<string, string>) => ({
 
 export default defineConfig({
   test: {
+    reporters: ['default', './ts/test/summary-reporter.ts'],
     projects: [node('native'), node('wasm-simd'), browser('wasm-simd', {}), browser('wasm-threads', isolated)],
   },
 });

@@ -3,9 +3,8 @@
 #   wasm/simd     simd128, one thread
 #   wasm/threads  simd128 + atomics, rayon over Web Workers (wasm-bindgen-rayon)
 # cargo (std rebuilt with -Zbuild-std) → wasm-bindgen --target web → wasm-opt (npm's binaryen).
-set -euo pipefail
-cd "$(dirname "$0")/.."
-TOOLS="${RECKIT_CACHE:-$HOME/.cache/reckit}/tools/bin"
+source "$(dirname "$0")/lib.sh"
+TOOLS="$RECKIT_CACHE/tools/bin"
 export RUSTC_BOOTSTRAP=1 RUSTC=/usr/bin/rustc
 CARGO=/usr/bin/cargo
 

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Builds dist/: the native addon (napi-rs), both wasm flavours, and the TypeScript facade.
+# Cargo and tsc are incremental, so an unchanged tree rebuilds in seconds.
+source "$(dirname "$0")/lib.sh"
+
+native() {
+  npx napi build --platform --release --manifest-path crates/node/Cargo.toml \
+    --package-json-path package.json --output-dir dist/native --js index.cjs --dts index.d.ts
+}
+
+step "build: native addon" native
+step "build: wasm (simd, threads)" bash scripts/build-wasm.sh
+step "build: TypeScript" npx tsc -p tsconfig.json

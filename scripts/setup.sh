@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Installs what building (and, with --browser, testing) reckit needs, idempotently:
+#   apt:   rustc-web + rust-web-src (wasm32 std sources), lld-22 (rust-lld), chromium (--browser)
+#   cargo: wasm-bindgen-cli at the exact version of the wasm-bindgen crate in Cargo.lock (cached)
+#   npm:   the locked dev dependencies (skipped when package-lock.json is unchanged)
+source "$(dirname "$0")/lib.sh"
+
+apt_packages=(rustc-web rust-web-src lld-22)
+[[ "${1:-}" == --browser ]] && apt_packages+=(chromium)
+
+apt_install() {
+  local missing=()
+  for p in "${apt_packages[@]}"; do
+    dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+  done
+  [[ ${#missing[@]} -eq 0 ]] && { echo "apt packages present: ${apt_packages[*]}"; return; }
+  local sudo=""; [[ $(id -u) -ne 0 ]] && sudo=sudo
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
+}
+
+rust_native() {
+  command -v cargo >/dev/null || { echo "cargo not found: install Rust with rustup (stable)"; return 1; }
+  cargo --version
+}
+
+wasm_bindgen_cli() {
+  local want
+  want=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+  if [[ "$(wasm-bindgen --version 2>/dev/null)" == "wasm-bindgen $want" ]]; then
+    echo "wasm-bindgen $want cached"; return
+  fi
+  # Built from crates.io (no prebuilt binary can be downloaded here); a few minutes, once.
+  cargo install wasm-bindgen-cli --version "=$want" --root "$RECKIT_CACHE/tools"
+}
+
+npm_deps() {
+  local stamp=node_modules/.reckit-lock.sha256 want
+  want=$(sha256sum package-lock.json | cut -d' ' -f1)
+  if [[ -f $stamp && "$(cat $stamp)" == "$want" ]]; then echo "npm dependencies up to date"; return; fi
+  npm ci --no-audit --no-fund
+  echo "$want" > "$stamp"
+}
+
+step "setup: apt packages" apt_install
+step "setup: Rust (native)" rust_native
+step "setup: wasm-bindgen CLI" wasm_bindgen_cli
+step "setup: npm dependencies" npm_deps
