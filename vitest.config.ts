@@ -3,6 +3,7 @@
  *   native, wasm-simd         in Node
  *   browser-wasm-simd         in headless Chromium, a plain page
  *   browser-wasm-threads      in headless Chromium, a cross-origin-isolated page (COOP/COEP)
+ * plus `cli` (ts/test/cli), the command-line program, once in Node.
  * Tests import the built package (dist/) as `reckit`, so they test what users get.
  */
 import { defineConfig } from 'vitest/config';
@@ -10,7 +11,7 @@ import { playwright } from '@vitest/browser-playwright';
 import type { BackendName } from './ts/src/backends/types.js';
 
 const alias = { reckit: new URL('./dist/index.js', import.meta.url).pathname };
-const include = ['ts/test/**/*.test.ts'];
+const include = ['ts/test/*.test.ts'];
 const setupFiles = ['ts/test/setup.ts'];
 const isolated = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
 
@@ -45,6 +46,13 @@ const browser = (backend: BackendName, headers: Record<string, string>) => ({
 export default defineConfig({
   test: {
     reporters: ['default', './ts/test/summary-reporter.ts'],
-    projects: [node('native'), node('wasm-simd'), browser('wasm-simd', {}), browser('wasm-threads', isolated)],
+    projects: [
+      node('native'),
+      node('wasm-simd'),
+      browser('wasm-simd', {}),
+      browser('wasm-threads', isolated),
+      // The CLI is a Node program over the default backend: tested once, not per backend.
+      { resolve: { alias }, test: { name: 'cli', include: ['ts/test/cli/*.test.ts'], testTimeout: 60_000 } },
+    ],
   },
 });

@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# The main job: set up, build, and evaluate the shipped sample prediction log.
+source "$(dirname "$0")/lib.sh"
+bash scripts/setup.sh
+bash scripts/build.sh
+step "reckit eval data/sample.csv" node dist/cli.js eval data/sample.csv --label label --score score --group user_id "$@"
