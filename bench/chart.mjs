@@ -1,0 +1,37 @@
+// A dependency-free SVG chart of a bench run: one panel per workload, bars per implementation
+// and n on a log-scale time axis, each labelled with its median. (A plotting library would
+// pull a DOM or canvas into a Node script for a dozen rectangles.)
+const colors = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#b07aa1'];
+const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;');
+
+export function chart(rows, title) {
+  const workloads = [...new Set(rows.map((r) => r.workload))];
+  const impls = [...new Set(rows.map((r) => r.impl))];
+  const sizes = [...new Set(rows.map((r) => r.n))].sort((a, b) => a - b);
+  const lo = Math.log10(Math.min(...rows.map((r) => r.ms)) / 2);
+  const hi = Math.log10(Math.max(...rows.map((r) => r.ms)) * 2);
+  const W = 900, barH = 14, left = 120, right = 120;
+  const x = (ms) => left + ((Math.log10(ms) - lo) / (hi - lo)) * (W - left - right);
+  let y = 50;
+  const parts = [`<text x="10" y="24" font-size="15" font-weight="bold">${esc(title)}</text>`];
+  impls.forEach((impl, i) => parts.push(`<rect x="${10 + i * 240}" y="32" width="10" height="10" fill="${colors[i % colors.length]}"/><text x="${24 + i * 240}" y="41" font-size="11">${esc(impl)}</text>`));
+  y += 10;
+  for (const w of workloads) {
+    parts.push(`<text x="10" y="${y + 14}" font-size="13" font-weight="bold">${esc(w)} (median ms, log scale)</text>`);
+    y += 22;
+    for (const n of sizes) {
+      const group = rows.filter((r) => r.workload === w && r.n === n);
+      if (!group.length) continue;
+      parts.push(`<text x="10" y="${y + 11}" font-size="11">n = ${n.toExponential(0)}</text>`);
+      for (const r of group) {
+        const i = impls.indexOf(r.impl);
+        parts.push(`<rect x="${left}" y="${y}" width="${Math.max(1, x(r.ms) - left)}" height="${barH - 2}" fill="${colors[i % colors.length]}"/>`);
+        parts.push(`<text x="${x(r.ms) + 4}" y="${y + 10}" font-size="10">${r.ms < 10 ? r.ms.toFixed(2) : r.ms.toFixed(0)} ms</text>`);
+        y += barH;
+      }
+      y += 6;
+    }
+    y += 8;
+  }
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${y}" font-family="sans-serif"><rect width="100%" height="100%" fill="white"/>${parts.join('')}</svg>\n`;
+}
