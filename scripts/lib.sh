@@ -5,11 +5,17 @@ export RECKIT_CACHE="${RECKIT_CACHE:-$HOME/.cache/reckit}"
 export PATH="$RECKIT_CACHE/tools/bin:$HOME/.cargo/bin:$PATH"
 
 # step NAME COMMAND...: runs COMMAND; on failure names the step and exits non-zero.
+# The command runs in a subshell with errexit on: under `if !` or `||`, bash would ignore a
+# failure inside a function and go on.
 step() {
-  local name=$1; shift
+  local name=$1 rc; shift
   echo "== $name"
-  if ! "$@"; then
-    echo "!! step failed: $name" >&2
-    exit 1
+  set +e
+  ( set -e; "$@" )
+  rc=$?
+  set -e
+  if [[ $rc -ne 0 ]]; then
+    echo "!! step failed: $name (exit $rc)" >&2
+    exit "$rc"
   fi
 }

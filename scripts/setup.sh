@@ -38,7 +38,9 @@ npm_deps() {
   local stamp=node_modules/.reckit-lock.sha256 want
   want=$(sha256sum package-lock.json | cut -d' ' -f1)
   if [[ -f $stamp && "$(cat $stamp)" == "$want" ]]; then echo "npm dependencies up to date"; return; fi
-  npm ci --no-audit --no-fund
+  # `npm ci` rejects this lock (npm 11 reports @napi-rs/lzma's optional platform packages as
+  # missing); `npm install --no-save` installs the locked versions and leaves the lock as is.
+  npm install --no-save --no-audit --no-fund
   echo "$want" > "$stamp"
 }
 

@@ -25,10 +25,10 @@ use crate::{check, par, Result, Score};
 pub fn auc<S: Score>(labels: &[u8], scores: &[S], weights: Option<&[f64]>) -> Result<f64> {
     check::same_length("scores", scores.len(), labels.len())?;
     check::labels(labels)?;
-    check::scores(scores)?;
+    let range = check::scores(scores)?;
     match weights {
         None => {
-            let counts = count_rows(labels.len(), |i| labels[i] == 1, |i| scores[i].key());
+            let counts = count_rows(labels.len(), range, |i| labels[i] == 1, |i| scores[i].key());
             let p = par::map_reduce(labels.len(), |a, b| labels[a..b].iter().map(|&l| l as u64).sum::<u64>(), |x, y| x + y);
             let n = labels.len() as u64 - p;
             Ok(ratio(counts, p as u128 * n as u128))
@@ -36,7 +36,7 @@ pub fn auc<S: Score>(labels: &[u8], scores: &[S], weights: Option<&[f64]>) -> Re
         Some(w) => {
             check::same_length("weights", w.len(), labels.len())?;
             check::weights("weights", w)?;
-            let c = count_rows(labels.len(), |i| labels[i] == 1, |i| Weighted { key: scores[i].key(), weight: w[i] });
+            let c = count_rows(labels.len(), range, |i| labels[i] == 1, |i| Weighted { key: scores[i].key(), weight: w[i] });
             let (wp, wn) = positive_negative_weight(labels, w);
             Ok(ratio_f64(c, wp * wn))
         }

@@ -22,14 +22,19 @@ pub(crate) fn labels(labels: &[u8]) -> Result<()> {
     Ok(())
 }
 
-/// Scores are finite (NaN and ±Inf have no place in a ranking).
-pub(crate) fn scores<S: Score>(scores: &[S]) -> Result<()> {
-    let bad = par::map_reduce(scores.len(), |a, b| count_non_finite(&scores[a..b]), |x, y| x + y);
+/// Scores are finite (NaN and ±Inf have no place in a ranking). Returns the range of their
+/// keys, computed in the same pass because the AUC kernel needs it next.
+pub(crate) fn scores<S: Score>(scores: &[S]) -> Result<(u64, u64)> {
+    let (bad, lo, hi) = par::map_reduce(
+        scores.len(),
+        |a, b| scan_scores(&scores[a..b]),
+        |x, y| (x.0 + y.0, x.1.min(y.1), x.2.max(y.2)),
+    );
     if bad > 0 {
         let i = scores.iter().position(|s| !s.is_finite()).expect("a non-finite score");
         return Err(Error::new("scores", format!("scores[{i}] is not finite; scores must be finite numbers")));
     }
-    Ok(())
+    Ok((lo, hi))
 }
 
 /// Weights are finite and non-negative.
@@ -47,9 +52,13 @@ fn or_all(xs: &[u8]) -> u8 {
     xs.iter().fold(0, |acc, &x| acc | x)
 }
 
+/// (non-finite count, min key, max key).
 #[multiversion(targets("x86_64+avx512f+avx512bw", "x86_64+avx2+fma", "wasm32+simd128"))]
-fn count_non_finite<S: Score>(xs: &[S]) -> usize {
-    xs.iter().map(|x| !x.is_finite() as usize).sum()
+fn scan_scores<S: Score>(xs: &[S]) -> (usize, u64, u64) {
+    xs.iter().fold((0, u64::MAX, 0), |(bad, lo, hi), x| {
+        let k = x.key();
+        (bad + !x.is_finite() as usize, lo.min(k), hi.max(k))
+    })
 }
 
 #[multiversion(targets("x86_64+avx512f+avx512bw", "x86_64+avx2+fma", "wasm32+simd128"))]

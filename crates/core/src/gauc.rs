@@ -74,7 +74,7 @@ pub fn gauc<S: Score>(labels: &[u8], scores: &[S], groups: &[u32], weighting: Gr
     check::same_length("scores", scores.len(), labels.len())?;
     check::same_length("groups", groups.len(), labels.len())?;
     check::labels(labels)?;
-    check::scores(scores)?;
+    check::scores(scores)?; // (its key range is not needed here)
     let explicit = match weighting {
         GroupWeighting::Explicit { groups: ids, weights } => {
             check::same_length("groupWeights", weights.len(), ids.len())?;

@@ -96,7 +96,7 @@ impl<T: Add<Output = T>> Add for PairCounts<T> {
 type Counts<I> = PairCounts<<<I as Item>::W as Weight>::Total>;
 
 /// Counts the pairs among `items`: negatives `items[..negatives]`, then positives. `spare` is
-/// scratch of the same length; both are left permuted.
+/// scratch of the same length; both are left with unspecified contents.
 pub(crate) fn count_pairs<I: Item>(items: &mut [I], negatives: usize, spare: &mut [I]) -> Counts<I> {
     let (n, p) = (negatives, items.len() - negatives);
     if p == 0 || n == 0 {
@@ -131,21 +131,17 @@ pub(crate) fn count_pairs<I: Item>(items: &mut [I], negatives: usize, spare: &mu
 }
 
 /// Counts the pairs among rows `0..len` of the caller's arrays (row `i` is `make(i)`, positive
-/// when `positive(i)`): the first level partitions straight from the inputs, so no copy of
-/// them is made before it, and its buckets recurse with per-thread scratch.
+/// when `positive(i)`, keys within `lo..=hi`): the first level partitions straight from the
+/// inputs, so no copy of them is made before it, and its buckets recurse with per-thread scratch.
 pub(crate) fn count_rows<I: Item>(
     len: usize,
+    (lo, hi): (u64, u64),
     positive: impl Fn(usize) -> bool + Sync + Send,
     make: impl Fn(usize) -> I + Sync + Send,
 ) -> Counts<I> {
     if len == 0 {
         return Counts::<I>::default();
     }
-    let (lo, hi) = par::map_reduce(
-        len,
-        |a, b| (a..b).fold((u64::MAX, 0), |(lo, hi), i| (lo.min(make(i).key()), hi.max(make(i).key()))),
-        |x, y| (x.0.min(y.0), x.1.max(y.1)),
-    );
     let mut rows = scratch::<I>(len);
     let starts = partition(len, positive, make, lo, hi, &mut rows);
     let total = across_buckets(&rows, &starts);
@@ -233,8 +229,9 @@ mod tests {
     fn count(pos: &[u64], neg: &[u64]) -> PairCounts<u128> {
         let mut items: Vec<u64> = neg.iter().chain(pos).copied().collect();
         let mut spare = vec![0; items.len()];
+        let range = key_range(&items);
         let inner = count_pairs(&mut items, neg.len(), &mut spare);
-        let rows = count_rows(pos.len() + neg.len(), |i| i >= neg.len(), |i| if i < neg.len() { neg[i] } else { pos[i - neg.len()] });
+        let rows = count_rows(pos.len() + neg.len(), range, |i| i >= neg.len(), |i| if i < neg.len() { neg[i] } else { pos[i - neg.len()] });
         assert_eq!(inner, rows);
         inner
     }
