@@ -1,4 +1,5 @@
-// npm run bench: AUC and GAUC at n = 1e5, 1e6, 1e7 on every backend this process can load,
+// npm run bench: AUC and GAUC at n = 1e5, 1e6, 1e7 on every backend this process can load
+// (and, in headless Chromium, on wasm-simd and wasm-threads: bench/browser.mjs),
 // against the hand-written JS baseline and (when Python has scikit-learn) sklearn, all on the
 // same data in the same run. Prints a table of medians and ratios; writes
 // bench/results/<date>.json and bench/results/<date>.svg (log-scale chart).
@@ -9,38 +10,12 @@ import { join } from 'node:path';
 import * as reckit from '../dist/index.js';
 import { jsAuc, jsGauc } from './baseline.mjs';
 import { chart } from './chart.mjs';
+import { data, median, time } from './workload.mjs';
+import { browserRows } from './browser.mjs';
 
 const sizes = (process.env.BENCH_SIZES ?? '1e5,1e6,1e7').split(',').map(Number);
 const reps = Number(process.env.BENCH_REPS ?? 7);
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-function time(fn, n) {
-  const times = [];
-  let value;
-  // Fewer repetitions for slow runs: the median of 3 is enough past a second.
-  for (let r = 0; r < reps; r++) {
-    const t = performance.now();
-    value = fn();
-    times.push(performance.now() - t);
-    if (r >= 2 && times.reduce((a, b) => a + b) > 6000) break;
-  }
-  return { ms: median(times), runs: times.length, value };
-}
-
-function data(n, seed = 1) {
-  let s = seed;
-  const random = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
-  const labels = new Uint8Array(n);
-  const scores = new Float64Array(n);
-  const groups = new Uint32Array(n);
-  const nGroups = Math.min(1e5, n / 10);
-  for (let i = 0; i < n; i++) {
-    labels[i] = random() < 0.1 ? 1 : 0;
-    scores[i] = 1 / (1 + Math.exp(-(labels[i] + 3 * (random() - 0.5))));
-    groups[i] = Math.floor(random() * nGroups);
-  }
-  return { labels, scores, groups, nGroups };
-}
+const timed = (fn) => time(fn, reps);
 
 await reckit.init();
 const backends = reckit.availableBackends();
@@ -51,18 +26,25 @@ for (const n of sizes) {
   const d = data(n);
   writeFileSync(join(peerDir, `labels-${n}.u8`), d.labels);
   writeFileSync(join(peerDir, `scores-${n}.f64`), new Uint8Array(d.scores.buffer));
-  const js = time(() => jsAuc(d.labels, d.scores));
+  const js = timed(() => jsAuc(d.labels, d.scores));
   rows.push({ workload: 'auc', n, impl: 'js baseline', ...js });
-  const jsg = time(() => jsGauc(d.labels, d.scores, d.groups));
+  const jsg = timed(() => jsGauc(d.labels, d.scores, d.groups));
   rows.push({ workload: `gauc (${d.nGroups} groups)`, n, impl: 'js baseline', ...jsg });
   for (const b of backends) {
     reckit.setBackend(b);
     const info = reckit.backendInfo();
     const impl = `reckit ${b} (${info.simd}, ${info.threads}T)`;
-    rows.push({ workload: 'auc', n, impl, ...time(() => reckit.auc(d.labels, d.scores)) });
-    rows.push({ workload: `gauc (${d.nGroups} groups)`, n, impl, ...time(() => reckit.gauc(d.labels, d.scores, d.groups)) });
+    rows.push({ workload: 'auc', n, impl, ...timed(() => reckit.auc(d.labels, d.scores)) });
+    rows.push({ workload: `gauc (${d.nGroups} groups)`, n, impl, ...timed(() => reckit.gauc(d.labels, d.scores, d.groups)) });
   }
   console.error(`n=${n} done`);
+}
+
+// The browser backends, in Chromium (skipped with the reason when it cannot start).
+try {
+  rows.push(...(await browserRows(sizes, reps)));
+} catch (e) {
+  console.log(`(browser leg skipped: ${e.message.split('\n')[0]})`);
 }
 
 // scikit-learn, when present.

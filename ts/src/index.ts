@@ -9,7 +9,7 @@
  * gauc(labels, scores, userIds);
  * ```
  */
-export { init, availableBackends, setBackend, backendInfo } from './backends/registry.js';
+export { init, availableBackends, setBackend, backendInfo, asyncThreads } from './backends/registry.js';
 export type { InitOptions, BackendInfo } from './backends/registry.js';
 export type { BackendName } from './backends/types.js';
 export { auc, aucAsync, gauc, gaucAsync, gaucReport, gaucReportAsync, releaseMemory } from './metrics.js';

@@ -1,5 +1,5 @@
 import { expect, inject, test } from 'vitest';
-import { availableBackends, backend, backendInfo, setBackend } from 'reckit';
+import { asyncThreads, availableBackends, backend, backendInfo, setBackend } from 'reckit';
 
 const tested = inject('backend');
 const inBrowser = typeof window !== 'undefined';
@@ -17,9 +17,14 @@ test('backendInfo names the SIMD level and threads', () => {
     expect(info.threads).toBeGreaterThanOrEqual(1);
   } else {
     expect(info.simd).toBe('simd128');
-    if (tested === 'wasm-simd') expect(info.threads).toBe(1);
-    else expect(info.threads).toBe(navigator.hardwareConcurrency);
+    // wasm-threads: sequential on the page's main thread, which cannot block.
+    expect(info.threads).toBe(1);
   }
+});
+
+test('async calls use every core on native and wasm-threads', async () => {
+  const cores = inBrowser ? navigator.hardwareConcurrency : (await import('node:os')).availableParallelism();
+  expect(await asyncThreads()).toBe(tested === 'wasm-simd' ? 1 : cores);
 });
 
 test('the environment offers the expected backends, fastest first', () => {

@@ -174,7 +174,7 @@ fn map_groups(rows: &[Row], runs: &[(usize, usize)]) -> Vec<Option<GroupAuc>> {
         Some(GroupAuc { group: group[0].group, auc: ratio(counts, p as u128 * q as u128), positives: p, negatives: q })
     };
     #[cfg(feature = "parallel")]
-    if rows.len() >= par::PAR_MIN {
+    if par::parallel(rows.len()) {
         use rayon::prelude::*;
         return runs.par_iter().with_min_len(64).map_init(Default::default, one).collect();
     }

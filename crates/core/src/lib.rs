@@ -7,7 +7,7 @@
 mod check;
 mod error;
 mod par;
-pub use par::threads;
+pub use par::{set_parallel, threads};
 mod pairs;
 mod scratch;
 mod score;

@@ -116,7 +116,7 @@ pub(crate) fn count_pairs<I: Item>(items: &mut [I], negatives: usize, spare: &mu
     let mut total = across_buckets(spare, &starts);
     // Pairs inside one bucket: recurse, this level's input becoming the next one's scratch.
     #[cfg(feature = "parallel")]
-    if items.len() >= par::PAR_MIN {
+    if par::parallel(items.len()) {
         use rayon::prelude::*;
         let bounds: Vec<usize> = starts.iter().step_by(2).copied().collect();
         let parts = par::split_at_offsets(spare, &bounds).into_iter().zip(par::split_at_offsets(items, &bounds));
@@ -152,7 +152,7 @@ pub(crate) fn count_rows<I: Item>(
     let bounds: Vec<usize> = starts.iter().step_by(2).copied().collect();
     let tasks = par::split_at_offsets(&mut rows, &bounds).into_iter().zip(starts.chunks(2).map(|s| s[1] - s[0]));
     #[cfg(feature = "parallel")]
-    if len >= par::PAR_MIN {
+    if par::parallel(len) {
         use rayon::prelude::*;
         let tasks: Vec<_> = tasks.collect();
         return total + tasks.into_par_iter().map_init(Vec::new, bucket).reduce(Default::default, |x, y| x + y);

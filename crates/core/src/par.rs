@@ -3,15 +3,33 @@
 //! pool; below `PAR_MIN` items (or without the feature) they run inline, so small calls and the
 //! single-threaded wasm build pay nothing for the parallel path.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 /// Inputs shorter than this stay on the calling thread: below it, rayon's task hand-off costs
 /// more than the work.
 #[cfg_attr(not(feature = "parallel"), allow(dead_code))]
-pub(crate) const PAR_MIN: usize = 1 << 16;
+const PAR_MIN: usize = 1 << 16;
+
+/// Whether the parallel kernels may use rayon. A browser's main thread must not: it cannot
+/// block, so rayon spins there and the spinning thread competes with the pool for cores (the
+/// threaded wasm build ran slower than the single-threaded one that way). The facade turns it
+/// off there and on in workers.
+static PARALLEL: AtomicBool = AtomicBool::new(true);
+
+pub fn set_parallel(enabled: bool) {
+    PARALLEL.store(enabled, Ordering::Relaxed);
+}
+
+/// Whether work on `len` items should be split across rayon's pool.
+#[cfg_attr(not(feature = "parallel"), allow(dead_code))]
+pub(crate) fn parallel(len: usize) -> bool {
+    cfg!(feature = "parallel") && len >= PAR_MIN && PARALLEL.load(Ordering::Relaxed)
+}
 
 /// Number of chunks to split `len` items into.
 fn chunks_for(len: usize) -> usize {
     #[cfg(feature = "parallel")]
-    if len >= PAR_MIN {
+    if parallel(len) {
         return rayon::current_num_threads().max(1);
     }
     let _ = len;
@@ -173,7 +191,9 @@ mod tests {
 /// Threads the parallel kernels may use.
 pub fn threads() -> usize {
     #[cfg(feature = "parallel")]
-    return rayon::current_num_threads();
+    if PARALLEL.load(Ordering::Relaxed) {
+        return rayon::current_num_threads();
+    }
     #[allow(unreachable_code)]
     1
 }

@@ -71,6 +71,12 @@ pub fn threads() -> u32 {
     reckit_core::threads() as u32
 }
 
+/// Lets the kernels use rayon's pool (threaded build); off on a browser's main thread.
+#[wasm_bindgen(js_name = setParallel)]
+pub fn set_parallel(enabled: bool) {
+    reckit_core::set_parallel(enabled)
+}
+
 #[wasm_bindgen(js_name = releaseMemory)]
 pub fn release_memory() {
     reckit_core::release_scratch()

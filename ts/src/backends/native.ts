@@ -16,6 +16,6 @@ export function loadNative(): Backend {
   return {
     name: 'native',
     sync: addon,
-    async: { auc: addon.aucAsync, gauc: addon.gaucAsync },
+    async: { auc: addon.aucAsync, gauc: addon.gaucAsync, threads: async () => addon.threads() },
   };
 }

@@ -113,10 +113,19 @@ export interface BackendInfo {
   name: BackendName;
   /** 'avx512' | 'avx2' | 'portable' | 'simd128'. */
   simd: string;
+  /**
+   * Threads a sync call uses here. wasm-threads on a page's main thread: 1 (it cannot block);
+   * its async calls, and sync calls made in a worker, use the whole pool.
+   */
   threads: number;
 }
 
 export function backendInfo(): BackendInfo {
   const b = current();
   return { name: b.name, simd: b.sync.simdLevel(), threads: b.sync.threads() };
+}
+
+/** Threads the active backend's async calls use (measured where they run: the worker, for wasm). */
+export function asyncThreads(): Promise<number> {
+  return current().async.threads();
 }

@@ -25,7 +25,7 @@ export interface Kernels {
 
 /** Kernels that may run off the calling thread. */
 export type AsyncKernels = {
-  [K in 'auc' | 'gauc']: (...args: Parameters<Kernels[K]>) => Promise<ReturnType<Kernels[K]>>;
+  [K in 'auc' | 'gauc' | 'threads']: (...args: Parameters<Kernels[K]>) => Promise<ReturnType<Kernels[K]>>;
 };
 
 export interface Backend {

@@ -7,6 +7,7 @@ interface WasmExports {
   default(init?: { module_or_path: unknown }): Promise<unknown>;
   initSync(init: { module: BufferSource }): unknown;
   initThreadPool?(threads: number): Promise<void>;
+  setParallel(enabled: boolean): void;
   aucF32(labels: Uint8Array, scores: Float32Array, weights?: Float64Array): number;
   aucF64(labels: Uint8Array, scores: Float64Array, weights?: Float64Array): number;
   gaucF32(l: Uint8Array, s: Float32Array, g: Uint32Array, w: string, wg?: Uint32Array, wv?: Float64Array): Float64Array;
@@ -35,9 +36,14 @@ export async function loadWasmKernels(name: WasmName, threads?: number): Promise
   } else {
     await wasm.default();
   }
-  if (wasm.initThreadPool) {
+  // A page's main thread cannot block: rayon would spin there, competing with its own pool for
+  // the cores (measured slower than one thread). So the threaded module runs sequentially on
+  // the main thread, and in parallel in workers (including the one behind the async calls).
+  const mayBlock = isNode || typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined';
+  if (wasm.initThreadPool && mayBlock) {
     await wasm.initThreadPool(threads ?? navigator.hardwareConcurrency);
   }
+  wasm.setParallel(mayBlock);
   const f32 = (s: Scores): s is Float32Array => s instanceof Float32Array;
   return {
     auc: (l, s, w) => (f32(s) ? wasm.aucF32(l, s, w) : wasm.aucF64(l, s, w)),

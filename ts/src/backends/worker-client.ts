@@ -48,7 +48,7 @@ export function workerKernels(name: WasmName, threads?: number): AsyncKernels {
     return { post: (m) => worker.postMessage(m), hold: () => {} };
   };
 
-  const call = (fn: 'auc' | 'gauc', args: unknown[]) =>
+  const call = (fn: keyof AsyncKernels, args: unknown[]) =>
     new Promise<any>((resolve, reject) => {
       if (!port) {
         port = start();
@@ -60,5 +60,5 @@ export function workerKernels(name: WasmName, threads?: number): AsyncKernels {
       port.post({ id, fn, args });
     });
 
-  return { auc: (...args) => call('auc', args), gauc: (...args) => call('gauc', args) };
+  return { auc: (...args) => call('auc', args), gauc: (...args) => call('gauc', args), threads: () => call('threads', []) };
 }

@@ -6,7 +6,7 @@ import type { Kernels } from './types.js';
 import { loadWasmKernels } from './wasm.js';
 import { isNode, nodeRequire } from './env.js';
 
-type Message = { init: { name: 'wasm-simd' | 'wasm-threads'; threads?: number } } | { id: number; fn: 'auc' | 'gauc'; args: unknown[] };
+type Message = { init: { name: 'wasm-simd' | 'wasm-threads'; threads?: number } } | { id: number; fn: 'auc' | 'gauc' | 'threads'; args: unknown[] };
 
 const port: { post(m: unknown): void; listen(f: (m: Message) => void): void } = isNode
   ? (() => {
