@@ -1,7 +1,7 @@
 // A dependency-free SVG chart of a bench run: one panel per workload, bars per implementation
-// and n on a log-scale time axis, each labelled with its median. (A plotting library would
+// and n on a log-scale time axis, each labelled with its median and its ratio to the JS baseline. (A plotting library would
 // pull a DOM or canvas into a Node script for a dozen rectangles.)
-const colors = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#b07aa1'];
+const colors = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
 const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
 export function chart(rows, title) {
@@ -14,8 +14,12 @@ export function chart(rows, title) {
   const x = (ms) => left + ((Math.log10(ms) - lo) / (hi - lo)) * (W - left - right);
   let y = 50;
   const parts = [`<text x="10" y="24" font-size="15" font-weight="bold">${esc(title)}</text>`];
-  impls.forEach((impl, i) => parts.push(`<rect x="${10 + i * 240}" y="32" width="10" height="10" fill="${colors[i % colors.length]}"/><text x="${24 + i * 240}" y="41" font-size="11">${esc(impl)}</text>`));
-  y += 10;
+  // Legend, three entries a row.
+  impls.forEach((impl, i) => {
+    const lx = 10 + (i % 3) * 295, ly = 32 + Math.floor(i / 3) * 16;
+    parts.push(`<rect x="${lx}" y="${ly}" width="10" height="10" fill="${colors[i % colors.length]}"/><text x="${lx + 14}" y="${ly + 9}" font-size="11">${esc(impl)}</text>`);
+  });
+  y += Math.ceil(impls.length / 3) * 16;
   for (const w of workloads) {
     parts.push(`<text x="10" y="${y + 14}" font-size="13" font-weight="bold">${esc(w)} (median ms, log scale)</text>`);
     y += 22;
@@ -23,10 +27,12 @@ export function chart(rows, title) {
       const group = rows.filter((r) => r.workload === w && r.n === n);
       if (!group.length) continue;
       parts.push(`<text x="10" y="${y + 11}" font-size="11">n = ${n.toExponential(0)}</text>`);
+      const base = group.find((r) => r.impl === 'js baseline')?.ms;
       for (const r of group) {
+        const ratio = base && r.impl !== 'js baseline' ? ` (${(base / r.ms).toFixed(1)}× JS)` : '';
         const i = impls.indexOf(r.impl);
         parts.push(`<rect x="${left}" y="${y}" width="${Math.max(1, x(r.ms) - left)}" height="${barH - 2}" fill="${colors[i % colors.length]}"/>`);
-        parts.push(`<text x="${x(r.ms) + 4}" y="${y + 10}" font-size="10">${r.ms < 10 ? r.ms.toFixed(2) : r.ms.toFixed(0)} ms</text>`);
+        parts.push(`<text x="${x(r.ms) + 4}" y="${y + 10}" font-size="10">${r.ms < 10 ? r.ms.toFixed(2) : r.ms.toFixed(0)} ms${ratio}</text>`);
         y += barH;
       }
       y += 6;
