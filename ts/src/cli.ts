@@ -61,6 +61,10 @@ async function main(argv: string[]): Promise<number> {
     console.error(usage);
     return values.help ? 0 : 2;
   }
+  if (values.format !== 'table' && values.format !== 'json') {
+    console.error(`reckit: --format must be table or json, not "${values.format}"\n${usage}`);
+    return 2;
+  }
   const file = positionals[1];
   await init();
   const t0 = performance.now();

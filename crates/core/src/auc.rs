@@ -1,7 +1,7 @@
 //! Area under the ROC curve.
 
 use crate::pairs::{count_rows, PairCounts, Weighted};
-use crate::{check, par, Result, Score};
+use crate::{check, Result, Score};
 
 /// Area under the ROC curve: the probability that a random positive scores above a random
 /// negative, ties counting one half.
@@ -28,33 +28,16 @@ pub fn auc<S: Score>(labels: &[u8], scores: &[S], weights: Option<&[f64]>) -> Re
     let range = check::scores(scores)?;
     match weights {
         None => {
-            let counts = count_rows(labels.len(), range, |i| labels[i] == 1, |i| scores[i].key());
-            let p = par::map_reduce(labels.len(), |a, b| labels[a..b].iter().map(|&l| l as u64).sum::<u64>(), |x, y| x + y);
-            let n = labels.len() as u64 - p;
+            let (counts, p, n) = count_rows(labels.len(), range, |i| labels[i] == 1, |i| scores[i].key());
             Ok(ratio(counts, p as u128 * n as u128))
         }
         Some(w) => {
             check::same_length("weights", w.len(), labels.len())?;
             check::weights("weights", w)?;
-            let c = count_rows(labels.len(), range, |i| labels[i] == 1, |i| Weighted { key: scores[i].key(), weight: w[i] });
-            let (wp, wn) = positive_negative_weight(labels, w);
+            let (c, wp, wn) = count_rows(labels.len(), range, |i| labels[i] == 1, |i| Weighted { key: scores[i].key(), weight: w[i] });
             Ok(ratio_f64(c, wp * wn))
         }
     }
-}
-
-fn positive_negative_weight(labels: &[u8], w: &[f64]) -> (f64, f64) {
-    par::map_reduce(
-        labels.len(),
-        |a, b| {
-            let (mut wp, mut wn) = (0.0, 0.0);
-            for i in a..b {
-                if labels[i] == 1 { wp += w[i] } else { wn += w[i] }
-            }
-            (wp, wn)
-        },
-        |x, y| (x.0 + y.0, x.1 + y.1),
-    )
 }
 
 /// `(greater + equal / 2) / pairs`, NaN when there are no pairs.

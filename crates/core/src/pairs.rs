@@ -113,7 +113,7 @@ pub(crate) fn count_pairs<I: Item>(items: &mut [I], negatives: usize, spare: &mu
         return Counts::<I> { greater: Default::default(), equal };
     }
     let starts = partition(items.len(), |i| i >= n, |i| items[i], lo, hi, spare);
-    let mut total = across_buckets(spare, &starts);
+    let (mut total, _, _) = across_buckets(spare, &starts);
     // Pairs inside one bucket: recurse, this level's input becoming the next one's scratch.
     #[cfg(feature = "parallel")]
     if par::parallel(items.len()) {
@@ -133,18 +133,19 @@ pub(crate) fn count_pairs<I: Item>(items: &mut [I], negatives: usize, spare: &mu
 /// Counts the pairs among rows `0..len` of the caller's arrays (row `i` is `make(i)`, positive
 /// when `positive(i)`, keys within `lo..=hi`): the first level partitions straight from the
 /// inputs, so no copy of them is made before it, and its buckets recurse with per-thread scratch.
+/// Returns the counts and the total weights of the positives and of the negatives.
 pub(crate) fn count_rows<I: Item>(
     len: usize,
     (lo, hi): (u64, u64),
     positive: impl Fn(usize) -> bool + Sync + Send,
     make: impl Fn(usize) -> I + Sync + Send,
-) -> Counts<I> {
+) -> (Counts<I>, I::W, I::W) {
     if len == 0 {
-        return Counts::<I>::default();
+        return Default::default();
     }
     let mut rows = scratch::<I>(len);
     let starts = partition(len, positive, make, lo, hi, &mut rows);
-    let total = across_buckets(&rows, &starts);
+    let (total, positives, negatives) = across_buckets(&rows, &starts);
     let bucket = |scratch: &mut Vec<I>, (part, negs): (&mut [I], usize)| {
         scratch.resize(part.len(), I::default());
         count_pairs(part, negs, &mut scratch[..])
@@ -155,10 +156,11 @@ pub(crate) fn count_rows<I: Item>(
     if par::parallel(len) {
         use rayon::prelude::*;
         let tasks: Vec<_> = tasks.collect();
-        return total + tasks.into_par_iter().map_init(Vec::new, bucket).reduce(Default::default, |x, y| x + y);
+        let inner = tasks.into_par_iter().map_init(Vec::new, bucket).reduce(Default::default, |x, y| x + y);
+        return (total + inner, positives, negatives);
     }
     let mut scratch = Vec::new();
-    tasks.fold(total, |acc, t| acc + bucket(&mut scratch, t))
+    (tasks.fold(total, |acc, t| acc + bucket(&mut scratch, t)), positives, negatives)
 }
 
 /// Scatters rows into `out` by bucket of their key's high bits, negatives before positives
@@ -180,15 +182,17 @@ fn partition<I: Item>(
 }
 
 /// Pairs whose items fall in different buckets: each positive is above every negative of the
-/// buckets below its own.
-fn across_buckets<I: Item>(parts: &[I], starts: &[usize]) -> Counts<I> {
+/// buckets below its own. Also returns the total weights of the positives and the negatives.
+fn across_buckets<I: Item>(parts: &[I], starts: &[usize]) -> (Counts<I>, I::W, I::W) {
     let mut total = Counts::<I>::default();
-    let mut neg_below = I::W::default();
+    let (mut pos_total, mut neg_below) = (I::W::default(), I::W::default());
     for s in starts.windows(3).step_by(2) {
-        total.greater += I::weight_sum(&parts[s[1]..s[2]]).times(neg_below);
+        let pos = I::weight_sum(&parts[s[1]..s[2]]);
+        total.greater += pos.times(neg_below);
+        pos_total += pos;
         neg_below += I::weight_sum(&parts[s[0]..s[1]]);
     }
-    total
+    (total, pos_total, neg_below)
 }
 
 /// Buckets per level: enough to leave a few items per bucket, at most 1024 (×2 classes): more
@@ -231,8 +235,9 @@ mod tests {
         let mut spare = vec![0; items.len()];
         let range = key_range(&items);
         let inner = count_pairs(&mut items, neg.len(), &mut spare);
-        let rows = count_rows(pos.len() + neg.len(), range, |i| i >= neg.len(), |i| if i < neg.len() { neg[i] } else { pos[i - neg.len()] });
+        let (rows, p, n) = count_rows(pos.len() + neg.len(), range, |i| i >= neg.len(), |i| if i < neg.len() { neg[i] } else { pos[i - neg.len()] });
         assert_eq!(inner, rows);
+        assert_eq!((p, n), (pos.len() as u64, neg.len() as u64));
         inner
     }
 

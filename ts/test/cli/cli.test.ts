@@ -50,4 +50,7 @@ test.each([
 
 test('usage errors exit 2', () => {
   expect(cli('frobnicate').status).toBe(2);
+  const r = cli('eval', 'data/sample.csv', '--format', 'xml');
+  expect(r.status).toBe(2);
+  expect(r.stderr).toMatch(/--format must be table or json, not "xml"/);
 });
