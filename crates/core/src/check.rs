@@ -47,6 +47,16 @@ pub(crate) fn weights(arg: &'static str, weights: &[f64]) -> Result<()> {
     Ok(())
 }
 
+/// Relevance grades (the ranking metrics' labels) are finite and non-negative.
+pub(crate) fn relevance(rel: &[f64]) -> Result<()> {
+    let bad = par::map_reduce(rel.len(), |a, b| count_bad_weights(&rel[a..b]), |x, y| x + y);
+    if bad > 0 {
+        let i = rel.iter().position(|w| !(w.is_finite() && *w >= 0.0)).expect("a bad grade");
+        return Err(Error::new("labels", format!("labels[{i}] is {}; relevance must be finite and >= 0", rel[i])));
+    }
+    Ok(())
+}
+
 #[multiversion(targets("x86_64+avx512f+avx512bw", "x86_64+avx2+fma", "wasm32+simd128"))]
 fn or_all(xs: &[u8]) -> u8 {
     xs.iter().fold(0, |acc, &x| acc | x)

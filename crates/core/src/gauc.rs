@@ -2,8 +2,9 @@
 
 use crate::auc::ratio;
 use crate::pairs::count_pairs;
-use crate::scratch::{scratch, Plain, Scratch};
-use crate::{check, par, Error, Result, Score};
+use crate::groups::Grouped;
+use crate::scratch::Plain;
+use crate::{check, groups, Error, Result, Score};
 
 /// How GAUC weighs each group's AUC.
 #[derive(Clone, Copy, Debug)]
@@ -56,6 +57,12 @@ struct Row {
 // SAFETY: integers only (and padding).
 unsafe impl Plain for Row {}
 
+impl Grouped for Row {
+    fn group(&self) -> u32 {
+        self.group
+    }
+}
+
 /// Group AUC.
 ///
 /// **Definition.** `GAUC = Σ_g w_g·AUC_g / Σ_g w_g` over the groups `g` that contain both a
@@ -86,8 +93,8 @@ pub fn gauc<S: Score>(labels: &[u8], scores: &[S], groups: &[u32], weighting: Gr
         _ => None,
     };
 
-    let rows = sort_by_group(labels, scores, groups);
-    let runs = group_runs(&rows);
+    let rows = groups::sort_by_group(groups, |i| Row { key: scores[i].key(), group: groups[i], label: labels[i] });
+    let runs = groups::runs(&rows);
     let per_group: Vec<Option<GroupAuc>> = map_groups(&rows, &runs);
 
     let (mut num, mut den, mut used) = (0.0, 0.0, 0usize);
@@ -117,44 +124,6 @@ struct GroupAuc {
     negatives: usize,
 }
 
-/// Rows ordered by group id: an LSD radix sort on the id's bytes, skipping bytes that are the
-/// same in every id (a byte of 256-way scatter per varying byte; ids below 2¹⁶ take two passes).
-fn sort_by_group<S: Score>(labels: &[u8], scores: &[S], groups: &[u32]) -> Scratch<Row> {
-    let n = labels.len();
-    let (and, or) = par::map_reduce(
-        n,
-        |a, b| groups[a..b].iter().fold((u32::MAX, 0), |(x, y), &g| (x & g, y | g)),
-        |p, q| (p.0 & q.0, p.1 | q.1),
-    );
-    let varying = and ^ or;
-    let digits: Vec<u32> = (0..4).filter(|d| (varying >> (8 * d)) & 0xFF != 0).collect();
-    let make = |i: usize| Row { key: scores[i].key(), group: groups[i], label: labels[i] };
-    let mut rows = scratch::<Row>(n);
-    let Some((&first, rest)) = digits.split_first() else {
-        rows.iter_mut().enumerate().for_each(|(i, r)| *r = make(i));
-        return rows;
-    };
-    par::scatter_with(&mut rows, 256, |i| ((groups[i] >> (8 * first)) & 0xFF) as usize, make);
-    let mut other = scratch::<Row>(n);
-    for &d in rest {
-        par::scatter(&rows, &mut other, 256, |r| ((r.group >> (8 * d)) & 0xFF) as usize);
-        std::mem::swap(&mut rows, &mut other);
-    }
-    rows
-}
-
-fn group_runs(rows: &[Row]) -> Vec<(usize, usize)> {
-    let mut runs = Vec::new();
-    let mut start = 0;
-    for i in 1..=rows.len() {
-        if i == rows.len() || rows[i].group != rows[start].group {
-            runs.push((start, i));
-            start = i;
-        }
-    }
-    runs
-}
-
 /// AUC of every group with both classes (None for single-class groups), in group order.
 fn map_groups(rows: &[Row], runs: &[(usize, usize)]) -> Vec<Option<GroupAuc>> {
     // Per group: its keys, negatives first, then count_pairs (scratch reused across groups).
@@ -174,7 +143,7 @@ fn map_groups(rows: &[Row], runs: &[(usize, usize)]) -> Vec<Option<GroupAuc>> {
         Some(GroupAuc { group: group[0].group, auc: ratio(counts, p as u128 * q as u128), positives: p, negatives: q })
     };
     #[cfg(feature = "parallel")]
-    if par::parallel(rows.len()) {
+    if crate::par::parallel(rows.len()) {
         use rayon::prelude::*;
         return runs.par_iter().with_min_len(64).map_init(Default::default, one).collect();
     }

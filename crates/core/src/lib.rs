@@ -6,18 +6,30 @@
 
 mod check;
 mod error;
+mod groups;
 mod par;
 pub use par::{set_parallel, threads};
 mod pairs;
 mod scratch;
 mod score;
+mod tally;
 
 pub mod auc;
+pub mod binary;
+pub mod binned;
+pub mod boxes;
+pub mod curves;
 pub mod gauc;
+pub mod ranking;
 pub mod simd;
 
 pub use auc::auc;
 pub use error::{Error, Result};
+pub use binary::{binary_stats, log_loss, BinaryStats};
+pub use binned::{auc_from_histogram, auc_histogram, BinnedAuc};
+pub use boxes::box_iou;
+pub use curves::{average_precision, ks, pr_curve, roc_curve, PrCurve, RocCurve};
 pub use gauc::{gauc, GaucReport, GroupWeighting};
+pub use ranking::{ranking_metrics, AtK, EmptyQueries, Gain, RankingReport};
 pub use score::Score;
 pub use scratch::release as release_scratch;

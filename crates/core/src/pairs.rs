@@ -16,6 +16,7 @@ use std::ops::{Add, AddAssign};
 pub(crate) trait Weight: Copy + Send + Sync + Default + AddAssign {
     type Total: Copy + Send + Sync + Default + AddAssign + Add<Output = Self::Total>;
     fn times(self, other: Self) -> Self::Total;
+    fn to_f64(self) -> f64;
 }
 
 impl Weight for u64 {
@@ -24,6 +25,9 @@ impl Weight for u64 {
     fn times(self, other: u64) -> u128 {
         self as u128 * other as u128
     }
+    fn to_f64(self) -> f64 {
+        self as f64
+    }
 }
 
 impl Weight for f64 {
@@ -31,6 +35,9 @@ impl Weight for f64 {
     #[inline(always)]
     fn times(self, other: f64) -> f64 {
         self * other
+    }
+    fn to_f64(self) -> f64 {
+        self
     }
 }
 
@@ -166,7 +173,7 @@ pub(crate) fn count_rows<I: Item>(
 /// Scatters rows into `out` by bucket of their key's high bits, negatives before positives
 /// within each bucket. Returns the offsets: bucket `k` holds negatives `[s[2k], s[2k+1])` and
 /// positives `[s[2k+1], s[2k+2])`.
-fn partition<I: Item>(
+pub(crate) fn partition<I: Item>(
     len: usize,
     positive: impl Fn(usize) -> bool + Sync + Send,
     make: impl Fn(usize) -> I + Sync + Send,

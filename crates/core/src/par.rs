@@ -148,6 +148,19 @@ fn scatter_inline<T: Copy>(dst: &mut [T], buckets: usize, bucket: impl Fn(usize)
     starts
 }
 
+/// `f(start, end)` over consecutive chunks of `chunk` rows, in parallel when the input is large;
+/// results in chunk order. The chunking does not depend on the thread count, so float sums
+/// folded in order come out bit-identical on every backend and thread count.
+pub(crate) fn map_chunks<R: Send>(len: usize, chunk: usize, f: impl Fn(usize, usize) -> R + Sync + Send) -> Vec<R> {
+    let bounds: Vec<(usize, usize)> = (0..len.div_ceil(chunk)).map(|c| (c * chunk, ((c + 1) * chunk).min(len))).collect();
+    #[cfg(feature = "parallel")]
+    if parallel(len) {
+        use rayon::prelude::*;
+        return bounds.into_par_iter().map(|(a, b)| f(a, b)).collect();
+    }
+    bounds.into_iter().map(|(a, b)| f(a, b)).collect()
+}
+
 /// Runs `f` on every element, in parallel when there is more than one.
 fn run<A: Sync, R: Send>(items: &[A], f: impl Fn(&A) -> R + Sync + Send) -> Vec<R> {
     #[cfg(feature = "parallel")]

@@ -9,6 +9,8 @@ pub trait Score: Copy + Send + Sync + 'static {
     /// scores; −0.0 and +0.0 get the same key because they are equal scores.
     fn key(self) -> u64;
     fn is_finite(self) -> bool;
+    /// The score whose key is `key`, widened to f64 (exact for f32).
+    fn from_key(key: u64) -> f64;
 }
 
 impl Score for f32 {
@@ -20,6 +22,10 @@ impl Score for f32 {
     #[inline(always)]
     fn is_finite(self) -> bool {
         f32::is_finite(self)
+    }
+    fn from_key(key: u64) -> f64 {
+        let k = key as u32;
+        f32::from_bits(if k >> 31 == 1 { k & !(1 << 31) } else { !k }) as f64
     }
 }
 
@@ -36,6 +42,9 @@ impl Score for f64 {
     #[inline(always)]
     fn is_finite(self) -> bool {
         f64::is_finite(self)
+    }
+    fn from_key(key: u64) -> f64 {
+        f64::from_bits(if key >> 63 == 1 { key & !(1 << 63) } else { !key })
     }
 }
 
@@ -57,6 +66,12 @@ mod tests {
         for w in ys.windows(2) {
             assert!(w[0].key() <= w[1].key());
             assert_eq!(w[0] == w[1], w[0].key() == w[1].key());
+        }
+        for x in xs {
+            assert_eq!(f64::from_key(x.key()), x + 0.0);
+        }
+        for y in ys {
+            assert_eq!(f32::from_key(y.key()), (y + 0.0) as f64);
         }
     }
 }
