@@ -7,6 +7,7 @@
  * await init();              // optional in Node: the native addon loads at import
  * auc(labels, scores);       // exact, ties count ½
  * gauc(labels, scores, userIds);
+ * rankingMetrics(relevance, scores, { groups: queryIds, k: [5, 10] }).at[10].ndcg;
  * ```
  */
 export { init, availableBackends, setBackend, backendInfo, asyncThreads } from './backends/registry.js';
@@ -14,6 +15,22 @@ export type { InitOptions, BackendInfo } from './backends/registry.js';
 export type { BackendName } from './backends/types.js';
 export { auc, aucAsync, gauc, gaucAsync, gaucReport, gaucReportAsync, releaseMemory } from './metrics.js';
 export type { AucOptions, GaucOptions, GaucReport, GroupWeighting } from './metrics.js';
+export {
+  rocCurve, rocCurveAsync, prCurve, prCurveAsync, averagePrecision, averagePrecisionAsync, ks, ksAsync, gini, giniAsync,
+  logLoss, logLossAsync, binaryStats, binaryStatsAsync,
+} from './binary.js';
+export type { RocOptions, RocCurve, PrCurve, LogLossOptions, BinaryStatsOptions, BinaryStats } from './binary.js';
+export {
+  rankingMetrics, rankingMetricsAsync, precisionAtK, precisionAtKAsync, recallAtK, recallAtKAsync, ndcgAtK, ndcgAtKAsync,
+  hitRateAtK, hitRateAtKAsync, f1AtK, f1AtKAsync, mapAtK, mapAtKAsync, mrrAtK, mrrAtKAsync,
+} from './ranking.js';
+export type { RankingOptions, RankingMetricsOptions, RankingReport, MetricsAtK, RankingGain, EmptyQueryPolicy } from './ranking.js';
+export { AucAccumulator, GaucAccumulator, RankingAccumulator } from './accumulators.js';
+export type {
+  AucAccumulatorOptions, AucAccumulatorJSON, GaucAccumulatorJSON, RankingAccumulatorOptions, RankingAccumulatorJSON,
+} from './accumulators.js';
+export { iou, boxIou } from './boxes.js';
+export type { IouOptions } from './boxes.js';
 
 import { current } from './backends/registry.js';
 

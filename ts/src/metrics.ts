@@ -5,6 +5,7 @@
  */
 import { current } from './backends/registry.js';
 import type { Kernels, Scores } from './backends/types.js';
+import { run, runAsync } from './call.js';
 import { GroupIds, GroupKeys, Labels, NumberArray, toGroups, toGroupWeights, toLabels, toScores, toWeights } from './validate.js';
 
 export interface AucOptions {
@@ -30,18 +31,7 @@ export interface GaucReport {
   skippedGroups: number;
 }
 
-/** Kernel errors read `"<argument>: <problem>"`: they are the caller's range errors. */
-function rethrow(e: unknown, groups?: GroupKeys): never {
-  if (e instanceof Error && /^(labels|scores|weights|groups|groupWeights|weighting): /.test(e.message)) {
-    let message = e.message;
-    const missing = /^groupWeights: has no weight for group (\d+)$/.exec(message);
-    if (missing && groups) message = `groupWeights: has no weight for group ${String(groups.nameOf(Number(missing[1])))}`;
-    throw new RangeError(message);
-  }
-  throw e;
-}
-
-function aucArgs(labels: Labels, scores: NumberArray, options: AucOptions) {
+export function aucArgs(labels: Labels, scores: NumberArray, options: AucOptions) {
   const l = toLabels(labels);
   const s = toScores(scores, l.length);
   const w = options.weights === undefined ? undefined : toWeights('weights', options.weights, l.length);
@@ -64,18 +54,12 @@ function aucArgs(labels: Labels, scores: NumberArray, options: AucOptions) {
  *   scores, negative or non-finite weights.
  */
 export function auc(labels: Labels, scores: NumberArray, options: AucOptions = {}): number {
-  const args = aucArgs(labels, scores, options);
-  try {
-    return current().sync.auc(...args);
-  } catch (e) {
-    rethrow(e);
-  }
+  return run('auc', aucArgs(labels, scores, options));
 }
 
 /** {@link auc} off the calling thread (native: libuv's pool; wasm: a worker). */
 export async function aucAsync(labels: Labels, scores: NumberArray, options: AucOptions = {}): Promise<number> {
-  const args = aucArgs(labels, scores, options);
-  return current().async.auc(...args).catch((e) => rethrow(e));
+  return runAsync('auc', aucArgs(labels, scores, options));
 }
 
 function gaucArgs(labels: Labels, scores: NumberArray, groups: GroupIds, options: GaucOptions): { g: GroupKeys; args: Parameters<Kernels['gauc']> } {
@@ -110,11 +94,7 @@ const report = (r: ArrayLike<number>): GaucReport => ({ value: r[0], groups: r[1
  */
 export function gaucReport(labels: Labels, scores: NumberArray, groups: GroupIds, options: GaucOptions = {}): GaucReport {
   const { g, args } = gaucArgs(labels, scores, groups, options);
-  try {
-    return report(current().sync.gauc(...args));
-  } catch (e) {
-    rethrow(e, g);
-  }
+  return report(run('gauc', args, g));
 }
 
 /** The value of {@link gaucReport}. */
@@ -125,7 +105,7 @@ export function gauc(labels: Labels, scores: NumberArray, groups: GroupIds, opti
 /** {@link gaucReport} off the calling thread. */
 export async function gaucReportAsync(labels: Labels, scores: NumberArray, groups: GroupIds, options: GaucOptions = {}): Promise<GaucReport> {
   const { g, args } = gaucArgs(labels, scores, groups, options);
-  return current().async.gauc(...args).then(report, (e) => rethrow(e, g));
+  return report(await runAsync('gauc', args, g));
 }
 
 /** {@link gauc} off the calling thread. */

@@ -37,8 +37,25 @@ export function toLabels(labels: unknown): Uint8Array {
 }
 
 /** Scores keep their precision: Float32Array and Float64Array pass through, the rest become f64. */
-export function toScores(scores: unknown, length: number): Scores {
-  return toNumbers('scores', scores, length, true);
+export function toScores(scores: unknown, length: number, name = 'scores'): Scores {
+  return toNumbers(name, scores, length, true);
+}
+
+/** An optional number option: a number (not NaN) or undefined for the default. */
+export function numberOption(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number') throw new TypeError(`${name} must be a number, got ${describe(value)}`);
+  if (Number.isNaN(value)) throw new RangeError(`${name}: is NaN`);
+  return value;
+}
+
+/** One of the allowed strings, or the default. */
+export function choice<T extends string>(name: string, value: unknown, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (!allowed.includes(value as T)) {
+    throw new RangeError(`${name}: is ${JSON.stringify(value)}; expected ${allowed.map((a) => `'${a}'`).join(' or ')}`);
+  }
+  return value as T;
 }
 
 export function toWeights(name: string, weights: unknown, length: number): Float64Array {

@@ -128,7 +128,9 @@ pub(crate) fn count_pairs<I: Item>(items: &mut [I], negatives: usize, spare: &mu
         let bounds: Vec<usize> = starts.iter().step_by(2).copied().collect();
         let parts = par::split_at_offsets(spare, &bounds).into_iter().zip(par::split_at_offsets(items, &bounds));
         let tasks: Vec<_> = parts.zip(starts.chunks(2)).map(|((a, b), s)| (a, b, s[1] - s[0])).collect();
-        return total + tasks.into_par_iter().map(|(a, b, negs)| count_pairs(a, negs, b)).reduce(Default::default, |x, y| x + y);
+        // Collected, then summed in bucket order: weighted sums come out the same on every run.
+        let parts: Vec<Counts<I>> = tasks.into_par_iter().map(|(a, b, negs)| count_pairs(a, negs, b)).collect();
+        return parts.into_iter().fold(total, |x, y| x + y);
     }
     for k in 0..starts.len() / 2 {
         let (a, m, c) = (starts[2 * k], starts[2 * k + 1], starts[2 * k + 2]);
@@ -163,8 +165,8 @@ pub(crate) fn count_rows<I: Item>(
     if par::parallel(len) {
         use rayon::prelude::*;
         let tasks: Vec<_> = tasks.collect();
-        let inner = tasks.into_par_iter().map_init(Vec::new, bucket).reduce(Default::default, |x, y| x + y);
-        return (total + inner, positives, negatives);
+        let parts: Vec<Counts<I>> = tasks.into_par_iter().map_init(Vec::new, bucket).collect();
+        return (parts.into_iter().fold(total, |x, y| x + y), positives, negatives);
     }
     let mut scratch = Vec::new();
     (tasks.fold(total, |acc, t| acc + bucket(&mut scratch, t)), positives, negatives)

@@ -38,6 +38,28 @@ pub struct AtK {
 
 const METRICS: usize = 7;
 
+impl Gain {
+    /// `"linear"` or `"exponential"`, as the JavaScript API spells them.
+    pub fn parse(name: &str) -> Result<Self> {
+        match name {
+            "linear" => Ok(Gain::Linear),
+            "exponential" => Ok(Gain::Exponential),
+            other => Err(Error::new("gain", format!("unknown gain {other:?}; expected 'linear' or 'exponential'"))),
+        }
+    }
+}
+
+impl EmptyQueries {
+    /// `"zero"` or `"skip"`, as the JavaScript API spells them.
+    pub fn parse(name: &str) -> Result<Self> {
+        match name {
+            "zero" => Ok(EmptyQueries::Zero),
+            "skip" => Ok(EmptyQueries::Skip),
+            other => Err(Error::new("emptyQueries", format!("unknown option {other:?}; expected 'zero' or 'skip'"))),
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct RankingReport {
     /// Queries in the input.
@@ -46,6 +68,17 @@ pub struct RankingReport {
     pub empty_queries: usize,
     /// One entry per requested K, in the order requested.
     pub at: Vec<AtK>,
+}
+
+impl RankingReport {
+    /// `[queries, empty_queries, then per K: precision, recall, ndcg, hit_rate, f1, map, mrr]`.
+    pub fn to_vec(&self) -> Vec<f64> {
+        let mut v = vec![self.queries as f64, self.empty_queries as f64];
+        for m in &self.at {
+            v.extend([m.precision, m.recall, m.ndcg, m.hit_rate, m.f1, m.map, m.mrr]);
+        }
+        v
+    }
 }
 
 #[derive(Clone, Copy, Default)]

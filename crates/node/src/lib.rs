@@ -8,9 +8,11 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use reckit_core::{GroupWeighting, Score};
 
+mod metrics;
+
 /// A core error becomes an `InvalidArg` error whose message starts with the argument's name;
 /// a panic (a bug) becomes an error instead of unwinding into Node.
-fn run<T>(f: impl FnOnce() -> reckit_core::Result<T>) -> Result<T> {
+pub(crate) fn run<T>(f: impl FnOnce() -> reckit_core::Result<T>) -> Result<T> {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
         Ok(Ok(v)) => Ok(v),
         Ok(Err(e)) => Err(Error::new(Status::InvalidArg, e.to_string())),

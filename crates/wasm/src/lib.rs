@@ -6,10 +6,12 @@
 use reckit_core::{GroupWeighting, Score};
 use wasm_bindgen::prelude::*;
 
+mod metrics;
+
 #[cfg(feature = "threads")]
 pub use wasm_bindgen_rayon::init_thread_pool;
 
-fn js(e: reckit_core::Error) -> JsError {
+pub(crate) fn js(e: reckit_core::Error) -> JsError {
     JsError::new(&e.to_string())
 }
 

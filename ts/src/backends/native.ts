@@ -1,10 +1,8 @@
-import type { Backend, Kernels } from './types.js';
+import { asyncKernelNames, type AsyncKernels, type Backend, type Kernels } from './types.js';
 import { nodeRequire } from './env.js';
 
-type Addon = Kernels & {
-  aucAsync: Backend['async']['auc'];
-  gaucAsync: Backend['async']['gauc'];
-};
+/** The addon: every kernel, and an `…Async` twin (a napi AsyncTask) of each async one. */
+type Addon = Kernels & { [K in keyof AsyncKernels as `${K}Async`]: AsyncKernels[K] };
 
 /**
  * The napi-rs addon, loaded synchronously through napi's generated loader (a local
@@ -16,6 +14,8 @@ export function loadNative(): Backend {
   return {
     name: 'native',
     sync: addon,
-    async: { auc: addon.aucAsync, gauc: addon.gaucAsync, threads: async () => addon.threads() },
+    async: Object.fromEntries(
+      asyncKernelNames.map((name) => [name, name === 'threads' ? async () => addon.threads() : addon[`${name}Async`]]),
+    ) as AsyncKernels,
   };
 }

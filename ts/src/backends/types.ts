@@ -18,14 +18,46 @@ export interface Kernels {
     weightGroups?: Uint32Array,
     weightValues?: Float64Array,
   ): ArrayLike<number>;
+  /** `[fpr…, tpr…, thresholds…]` in three equal thirds. */
+  rocCurve(labels: Uint8Array, scores: Scores, weights: Float64Array | undefined, dropIntermediate: boolean): Float64Array;
+  /** `[precision…, recall…, thresholds…]`: m + 1, m + 1 and m numbers. */
+  prCurve(labels: Uint8Array, scores: Scores, weights: Float64Array | undefined): Float64Array;
+  averagePrecision(labels: Uint8Array, scores: Scores, weights: Float64Array | undefined): Float64Array;
+  ks(labels: Uint8Array, scores: Scores, weights: Float64Array | undefined): Float64Array;
+  logLoss(labels: Uint8Array, probs: Scores, weights: Float64Array | undefined, eps: number): Float64Array;
+  /** `[tp, fp, tn, fn, accuracy, precision, recall, f1]`. */
+  binaryStats(labels: Uint8Array, scores: Scores, weights: Float64Array | undefined, threshold: number): Float64Array;
+  /** `[queries, emptyQueries, then per k: precision, recall, ndcg, hitRate, f1, map, mrr]`. */
+  rankingMetrics(
+    relevance: Float64Array,
+    scores: Scores,
+    groups: Uint32Array | undefined,
+    ks: Uint32Array,
+    gain: string,
+    emptyQueries: string,
+  ): Float64Array;
+  /** `bins` positive weights, then `bins` negative weights. */
+  aucHistogram(labels: Uint8Array, scores: Scores, weights: Float64Array | undefined, lo: number, hi: number, bins: number): Float64Array;
+  /** `[value, errorBound]`. */
+  aucFromHistogram(positives: Float64Array, negatives: Float64Array): Float64Array;
+  /** Row-major N × M. */
+  boxIou(boxesA: Float64Array, boxesB: Float64Array, offset: number): Float64Array;
   simdLevel(): string;
   threads(): number;
   releaseMemory(): void;
 }
 
+/** The kernels that also run off the calling thread (every one whose cost grows with n). */
+export const asyncKernelNames = [
+  'auc', 'gauc', 'rocCurve', 'prCurve', 'averagePrecision', 'ks', 'logLoss', 'binaryStats',
+  'rankingMetrics', 'aucHistogram', 'aucFromHistogram', 'boxIou', 'threads',
+] as const satisfies readonly (keyof Kernels)[];
+
+export type AsyncKernelName = (typeof asyncKernelNames)[number];
+
 /** Kernels that may run off the calling thread. */
 export type AsyncKernels = {
-  [K in 'auc' | 'gauc' | 'threads']: (...args: Parameters<Kernels[K]>) => Promise<ReturnType<Kernels[K]>>;
+  [K in AsyncKernelName]: (...args: Parameters<Kernels[K]>) => Promise<ReturnType<Kernels[K]>>;
 };
 
 export interface Backend {

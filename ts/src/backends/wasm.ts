@@ -2,8 +2,14 @@ import type { Backend, BackendName, Kernels, Scores } from './types.js';
 import { isNode, nodeRequire } from './env.js';
 import { workerKernels } from './worker-client.js';
 
+/** Kernels whose wasm export has the facade's signature (scores of either precision). */
+const direct = [
+  'rocCurve', 'prCurve', 'averagePrecision', 'ks', 'logLoss', 'binaryStats', 'rankingMetrics',
+  'aucHistogram', 'aucFromHistogram', 'boxIou',
+] as const;
+
 /** The functions wasm-bindgen generates for crates/wasm. */
-interface WasmExports {
+interface WasmExports extends Pick<Kernels, (typeof direct)[number]> {
   default(init?: { module_or_path: unknown }): Promise<unknown>;
   initSync(init: { module: BufferSource }): unknown;
   initThreadPool?(threads: number): Promise<void>;
@@ -46,6 +52,7 @@ export async function loadWasmKernels(name: WasmName, threads?: number): Promise
   wasm.setParallel(mayBlock);
   const f32 = (s: Scores): s is Float32Array => s instanceof Float32Array;
   return {
+    ...(Object.fromEntries(direct.map((name) => [name, wasm[name]])) as Pick<Kernels, (typeof direct)[number]>),
     auc: (l, s, w) => (f32(s) ? wasm.aucF32(l, s, w) : wasm.aucF64(l, s, w)),
     gauc: (l, s, g, w, wg, wv) => (f32(s) ? wasm.gaucF32(l, s, g, w, wg, wv) : wasm.gaucF64(l, s, g, w, wg, wv)),
     simdLevel: () => wasm.simdLevel(),

@@ -1,4 +1,4 @@
-import type { AsyncKernels } from './types.js';
+import { asyncKernelNames, type AsyncKernels } from './types.js';
 import type { WasmName } from './wasm.js';
 import { isNode, nodeRequire } from './env.js';
 
@@ -60,5 +60,5 @@ export function workerKernels(name: WasmName, threads?: number): AsyncKernels {
       port.post({ id, fn, args });
     });
 
-  return { auc: (...args) => call('auc', args), gauc: (...args) => call('gauc', args), threads: () => call('threads', []) };
+  return Object.fromEntries(asyncKernelNames.map((name) => [name, (...args: unknown[]) => call(name, args)])) as AsyncKernels;
 }

@@ -2,11 +2,11 @@
  * The worker behind the wasm backends' async kernels: instantiates one wasm flavour (named by
  * the first message) and answers `{ id, fn, args }` with `{ id, value }` or `{ id, error }`.
  */
-import type { Kernels } from './types.js';
+import type { AsyncKernelName, Kernels } from './types.js';
 import { loadWasmKernels } from './wasm.js';
 import { isNode, nodeRequire } from './env.js';
 
-type Message = { init: { name: 'wasm-simd' | 'wasm-threads'; threads?: number } } | { id: number; fn: 'auc' | 'gauc' | 'threads'; args: unknown[] };
+type Message = { init: { name: 'wasm-simd' | 'wasm-threads'; threads?: number } } | { id: number; fn: AsyncKernelName; args: unknown[] };
 
 const port: { post(m: unknown): void; listen(f: (m: Message) => void): void } = isNode
   ? (() => {
@@ -26,7 +26,7 @@ port.listen(async (message) => {
   try {
     const k = await kernels!;
     const value = (k[fn] as (...a: unknown[]) => unknown)(...args);
-    port.post({ id, value: fn === 'gauc' ? Array.from(value as ArrayLike<number>) : value });
+    port.post({ id, value });
   } catch (e) {
     port.post({ id, error: e instanceof Error ? e.message : String(e) });
   }
