@@ -83,6 +83,15 @@ describe('against the definitions, many ragged queries with ties', () => {
       });
     }
   }
+  test('rows already sorted by query id (scored in place, no sort) agree with the definitions', () => {
+    const order = [...d.groups.keys()].sort((a, b) => d.groups[a] - d.groups[b]); // stable: ties keep input order
+    const [labels, scores, groups] = [order.map((i) => d.labels[i]), order.map((i) => d.scores[i]), Uint32Array.from(order, (i) => d.groups[i])];
+    const r = rankingMetrics(labels, scores, { groups, k: [2, 7] });
+    for (const k of [2, 7]) {
+      const expected = naiveRanking(labels, scores, groups, k);
+      for (const m of METRICS) close(r.at[k][m], expected[m]);
+    }
+  });
   test('one pass equals the single-metric functions, and the async twin', async () => {
     const r = rankingMetrics(d.labels, d.scores, { groups: d.groups, k: [5, 10] });
     expect(ndcgAtK(d.labels, d.scores, 10, { groups: d.groups })).toBe(r.at[10].ndcg);

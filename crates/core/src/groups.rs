@@ -4,15 +4,23 @@ use crate::par;
 use crate::scratch::{scratch, Plain, Scratch};
 
 /// A row that knows its group.
-pub(crate) trait Grouped: Plain {
+pub(crate) trait Grouped: Copy {
     fn group(&self) -> u32;
 }
 
-/// Rows `make(0..n)` ordered by group id: an LSD radix sort on the id's bytes, skipping bytes
-/// that are the same in every id (a 256-way scatter per varying byte; ids below 2¹⁶ take two
-/// passes). The sort is stable, so rows of a group keep their input order — the ranking
-/// metrics rely on that to break score ties by input position.
-pub(crate) fn sort_by_group<T: Grouped>(groups: &[u32], make: impl Fn(usize) -> T + Sync + Send) -> Scratch<T> {
+/// A group id is its own group (input that is already grouped).
+impl Grouped for u32 {
+    fn group(&self) -> u32 {
+        *self
+    }
+}
+
+/// Rows `make(0..n)` ordered by group id: an LSD radix sort over the bits that vary between
+/// ids, in as few passes of at most 11 bits as cover them (ids below 10⁵ vary in 17 bits: two
+/// passes of 9 bits, where bytewise digits took three passes over the rows). The sort is
+/// stable, so rows of a group keep their input order — the ranking metrics rely on that to
+/// break score ties by input position.
+pub(crate) fn sort_by_group<T: Grouped + Plain>(groups: &[u32], make: impl Fn(usize) -> T + Sync + Send) -> Scratch<T> {
     let n = groups.len();
     let (and, or) = par::map_reduce(
         n,
@@ -20,16 +28,20 @@ pub(crate) fn sort_by_group<T: Grouped>(groups: &[u32], make: impl Fn(usize) -> 
         |p, q| (p.0 & q.0, p.1 | q.1),
     );
     let varying = and ^ or;
-    let digits: Vec<u32> = (0..4).filter(|d| (varying >> (8 * d)) & 0xFF != 0).collect();
     let mut rows = scratch::<T>(n);
-    let Some((&first, rest)) = digits.split_first() else {
+    if varying == 0 {
         rows.iter_mut().enumerate().for_each(|(i, r)| *r = make(i));
         return rows;
-    };
-    par::scatter_with(&mut rows, 256, |i| ((groups[i] >> (8 * first)) & 0xFF) as usize, make);
+    }
+    let (low, high) = (varying.trailing_zeros(), 32 - varying.leading_zeros());
+    let passes = (high - low).div_ceil(11);
+    let width = (high - low).div_ceil(passes);
+    let mask = (1u32 << width) - 1;
+    let digit = move |g: u32, pass: u32| ((g >> (low + pass * width)) & mask) as usize;
+    par::scatter_with(&mut rows, 1 << width, |i| digit(groups[i], 0), make);
     let mut other = scratch::<T>(n);
-    for &d in rest {
-        par::scatter(&rows, &mut other, 256, |r| ((r.group() >> (8 * d)) & 0xFF) as usize);
+    for pass in 1..passes {
+        par::scatter(&rows, &mut other, 1 << width, |r| digit(r.group(), pass));
         std::mem::swap(&mut rows, &mut other);
     }
     rows

@@ -159,9 +159,14 @@ pub fn ranking_metrics<S: Score>(
         }
         Some(g) => {
             check::same_length("groups", g.len(), relevance.len())?;
-            let rows = groups::sort_by_group(g, |i| Row { key: scores[i].key(), rel: relevance[i], group: g[i] });
-            let runs = groups::runs(&rows);
-            query.score_runs(&rows, &runs)
+            if g.windows(2).all(|w| w[0] <= w[1]) {
+                // Already grouped (logs sorted by query): score the input in place.
+                let runs = groups::runs(g);
+                query.score_runs(&runs, g.len(), |i| scores[i].key(), |i| relevance[i])
+            } else {
+                let rows = groups::sort_by_group(g, |i| Row { key: scores[i].key(), rel: relevance[i], group: g[i] });
+                query.score_runs(&groups::runs(&rows), rows.len(), |i| rows[i].key, |i| rows[i].rel)
+            }
         }
     };
     Ok(totals.report(ks, &sorted_ks, empty))
@@ -229,8 +234,15 @@ impl Query<'_> {
         }
     }
 
-    /// Scores the queries of rows sorted by group, in parallel over chunks of queries.
-    fn score_runs(&self, rows: &[Row], runs: &[(usize, usize)]) -> Sums {
+    /// Scores the queries `runs` (row ranges) in parallel over chunks of queries; row `i` has
+    /// score key `key(i)` and relevance `rel(i)`.
+    fn score_runs(
+        &self,
+        runs: &[(usize, usize)],
+        rows: usize,
+        key: impl Fn(usize) -> u64 + Sync,
+        rel: impl Fn(usize) -> f64 + Sync,
+    ) -> Sums {
         let mut chunks = Vec::new();
         let mut start = 0;
         for (i, &(_, end)) in runs.iter().enumerate() {
@@ -242,13 +254,12 @@ impl Query<'_> {
         let chunk = |buffers: &mut Buffers, &(first, last): &(usize, usize)| {
             let mut sums = Sums::new(self.ks.len());
             for &(a, b) in &runs[first..last] {
-                let q = &rows[a..b];
-                self.score(q.len(), |i| q[i].key, |i| q[i].rel, &mut sums, buffers);
+                self.score(b - a, |i| key(a + i), |i| rel(a + i), &mut sums, buffers);
             }
             sums
         };
         #[cfg(feature = "parallel")]
-        let parts: Vec<Sums> = if crate::par::parallel(rows.len()) {
+        let parts: Vec<Sums> = if crate::par::parallel(rows) {
             use rayon::prelude::*;
             chunks.par_iter().map_init(Buffers::default, chunk).collect()
         } else {
@@ -268,7 +279,10 @@ impl Query<'_> {
     /// Adds one query (items `0..len`, in input order) to `sums`.
     fn score(&self, len: usize, key: impl Fn(usize) -> u64, rel: impl Fn(usize) -> f64, sums: &mut Sums, b: &mut Buffers) {
         sums.queries += 1;
-        let relevant = (0..len).filter(|&i| rel(i) > 0.0).count();
+        // The ideal ranking needs only the relevant items' grades (zeros add no gain).
+        b.ideal.clear();
+        b.ideal.extend((0..len).map(&rel).filter(|&r| r > 0.0));
+        let relevant = b.ideal.len();
         if relevant == 0 {
             sums.empty += 1;
             return;
@@ -282,9 +296,7 @@ impl Query<'_> {
             b.order.truncate(top);
         }
         b.order.sort_unstable();
-        b.ideal.clear();
-        b.ideal.extend((0..len).map(&rel));
-        if top < len {
+        if top < relevant {
             b.ideal.select_nth_unstable_by(top - 1, |x, y| y.total_cmp(x));
             b.ideal.truncate(top);
         }
@@ -315,7 +327,7 @@ impl Query<'_> {
                 }
             }
             dcg += self.gain(g) * self.discounts[i];
-            idcg += self.gain(b.ideal[i]) * self.discounts[i];
+            idcg += self.gain(b.ideal.get(i).copied().unwrap_or(0.0)) * self.discounts[i];
             while at < self.ks.len() && self.ks[at] == i + 1 {
                 record(self.ks[at], hits, dcg, idcg, ap, first, at);
                 at += 1;

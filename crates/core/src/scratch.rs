@@ -20,6 +20,7 @@ static POOL: Mutex<Vec<Vec<u64>>> = Mutex::new(Vec::new());
 /// Implement only for `Copy` types made of integers and floats (padding allowed).
 pub(crate) unsafe trait Plain: Copy + Default + Send + Sync {}
 unsafe impl Plain for u64 {}
+unsafe impl Plain for f64 {}
 
 /// `len` items of scratch whose contents are unspecified (old data or zeros): callers write
 /// before they read.

@@ -2,16 +2,16 @@
 //! negatives. ROC and PR curves, average precision and KS are cumulative sums over it.
 
 use crate::pairs::{partition, Item, Weight, Weighted};
-use crate::scratch::scratch;
+use crate::scratch::{scratch, Scratch};
 use crate::{check, par, Result, Score};
 
 /// Distinct score keys in descending order, with the positives' and negatives' total weight
-/// (counts when unweighted: exact integers in f64 up to 2⁵³ rows) at each.
-#[derive(Debug, Default, PartialEq)]
+/// (counts when unweighted: exact integers in f64 up to 2⁵³ rows) at each. Pooled scratch:
+/// at 1e7 distinct scores these are 240 MB, which fresh pages would make slow to write.
 pub(crate) struct Tally {
-    pub keys: Vec<u64>,
-    pub pos: Vec<f64>,
-    pub neg: Vec<f64>,
+    pub keys: Scratch<u64>,
+    pub pos: Scratch<f64>,
+    pub neg: Scratch<f64>,
 }
 
 /// Validates the inputs of a binary metric and tallies them.
@@ -30,9 +30,9 @@ pub(crate) fn tally<S: Score>(labels: &[u8], scores: &[S], weights: Option<&[f64
     })
 }
 
-/// One histogram partition on the keys' high bits (as the AUC kernel's first level), then a
-/// sort inside each bucket — a bucket holds ~8 rows to a few thousand, cache-resident — and a
-/// merge of its negatives and positives into runs of equal keys. Buckets run in parallel.
+/// One histogram partition on the keys' high bits (as the AUC kernel's first level), then, per
+/// bucket and in parallel: sort its negatives and positives (cache-resident) and count its
+/// distinct scores; then, once the output is allocated, merge each bucket into its own slice.
 fn tally_rows<I: Item>(
     len: usize,
     (lo, hi): (u64, u64),
@@ -40,7 +40,7 @@ fn tally_rows<I: Item>(
     make: impl Fn(usize) -> I + Sync + Send,
 ) -> Tally {
     if len == 0 {
-        return Tally::default();
+        return Tally { keys: scratch(0), pos: scratch(0), neg: scratch(0) };
     }
     let mut rows = scratch::<I>(len);
     let starts = partition(len, positive, make, lo, hi, &mut rows);
@@ -50,32 +50,46 @@ fn tally_rows<I: Item>(
     while let (Some(pos), Some(neg)) = (halves.pop(), halves.pop()) {
         buckets.push((neg, pos));
     }
-    let runs = |(neg, pos): (&mut [I], &mut [I])| merge_runs(neg, pos);
-    #[cfg(feature = "parallel")]
-    let parts: Vec<Tally> = if par::parallel(len) {
-        use rayon::prelude::*;
-        buckets.into_par_iter().with_min_len(8).map(runs).collect()
-    } else {
-        buckets.into_iter().map(runs).collect()
-    };
-    #[cfg(not(feature = "parallel"))]
-    let parts: Vec<Tally> = buckets.into_iter().map(runs).collect();
-
-    let distinct = parts.iter().map(|t| t.keys.len()).sum();
-    let mut out = Tally { keys: Vec::with_capacity(distinct), pos: Vec::with_capacity(distinct), neg: Vec::with_capacity(distinct) };
-    for t in parts {
-        out.keys.extend_from_slice(&t.keys);
-        out.pos.extend_from_slice(&t.pos);
-        out.neg.extend_from_slice(&t.neg);
-    }
-    out
+    let counts = for_each_bucket(&mut buckets, len, |(neg, pos)| {
+        neg.sort_unstable_by_key(|x| std::cmp::Reverse(x.key()));
+        pos.sort_unstable_by_key(|x| std::cmp::Reverse(x.key()));
+        let mut distinct = 0;
+        merge_runs(neg, pos, |_, _, _| distinct += 1);
+        distinct
+    });
+    let mut offsets = vec![0];
+    counts.iter().for_each(|c| offsets.push(offsets[offsets.len() - 1] + c));
+    let total = offsets[offsets.len() - 1];
+    let mut t = Tally { keys: scratch(total), pos: scratch(total), neg: scratch(total) };
+    let outputs = par::split_at_offsets(&mut t.keys, &offsets)
+        .into_iter()
+        .zip(par::split_at_offsets(&mut t.pos, &offsets))
+        .zip(par::split_at_offsets(&mut t.neg, &offsets));
+    let mut work: Vec<_> = buckets.into_iter().zip(outputs).collect();
+    for_each_bucket(&mut work, len, |((neg, pos), ((keys, wp), wn))| {
+        let mut at = 0;
+        merge_runs(neg, pos, |key, p, n| {
+            (keys[at], wp[at], wn[at]) = (key, p, n);
+            at += 1;
+        });
+    });
+    t
 }
 
-/// Sorts both classes of one bucket by key, descending, and merges them into runs.
-fn merge_runs<I: Item>(neg: &mut [I], pos: &mut [I]) -> Tally {
-    neg.sort_unstable_by_key(|x| std::cmp::Reverse(x.key()));
-    pos.sort_unstable_by_key(|x| std::cmp::Reverse(x.key()));
-    let mut t = Tally::default();
+/// `f` on every bucket, in parallel when the input is large; results in bucket order.
+fn for_each_bucket<B: Send, R: Send>(buckets: &mut [B], len: usize, f: impl Fn(&mut B) -> R + Sync + Send) -> Vec<R> {
+    #[cfg(feature = "parallel")]
+    if par::parallel(len) {
+        use rayon::prelude::*;
+        return buckets.par_iter_mut().with_min_len(8).map(f).collect();
+    }
+    let _ = len;
+    buckets.iter_mut().map(f).collect()
+}
+
+/// Walks the negatives and positives of one bucket (each sorted by key, descending) as runs of
+/// equal keys, calling `emit(key, positive weight, negative weight)` per run.
+fn merge_runs<I: Item>(neg: &[I], pos: &[I], mut emit: impl FnMut(u64, f64, f64)) {
     let (mut i, mut j) = (0, 0);
     while i < neg.len() || j < pos.len() {
         let key = match (neg.get(i), pos.get(j)) {
@@ -96,12 +110,9 @@ fn merge_runs<I: Item>(neg: &mut [I], pos: &mut [I]) -> Tally {
         // A score carried only by rows of weight 0 is no threshold (scikit-learn drops
         // zero-weight rows before building its curves).
         if wp.to_f64() + wn.to_f64() > 0.0 {
-            t.keys.push(key);
-            t.pos.push(wp.to_f64());
-            t.neg.push(wn.to_f64());
+            emit(key, wp.to_f64(), wn.to_f64());
         }
     }
-    t
 }
 
 #[cfg(test)]
@@ -115,13 +126,13 @@ mod tests {
         let t = tally(&labels, &scores, None).unwrap();
         let values: Vec<f64> = t.keys.iter().map(|&k| f64::from_key(k)).collect();
         assert_eq!(values, [0.9, 0.5, 0.2, -1.0]);
-        assert_eq!(t.pos, [1.0, 1.0, 1.0, 0.0]);
-        assert_eq!(t.neg, [0.0, 1.0, 1.0, 1.0]);
+        assert_eq!(*t.pos, [1.0, 1.0, 1.0, 0.0]);
+        assert_eq!(*t.neg, [0.0, 1.0, 1.0, 1.0]);
         let w = tally(&labels, &scores, Some(&[2.0, 3.0, 0.5, 1.0, 1.0, 4.0])).unwrap();
-        assert_eq!(w.pos, [0.5, 2.0, 4.0, 0.0]);
-        assert_eq!(w.neg, [0.0, 3.0, 1.0, 1.0]);
+        assert_eq!(*w.pos, [0.5, 2.0, 4.0, 0.0]);
+        assert_eq!(*w.neg, [0.0, 3.0, 1.0, 1.0]);
         let zero = tally(&labels, &scores, Some(&[1.0, 1.0, 0.0, 1.0, 1.0, 1.0])).unwrap();
-        assert_eq!(zero.pos, [1.0, 1.0, 0.0]);
+        assert_eq!(*zero.pos, [1.0, 1.0, 0.0]);
     }
 
     #[test]

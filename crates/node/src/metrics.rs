@@ -48,14 +48,12 @@ macro_rules! kernel {
 
 /// `[fpr…, tpr…, thresholds…]`, three equal thirds.
 fn roc(labels: &[u8], scores: &Scores, weights: Option<&[f64]>, drop: bool) -> core::Result<Vec<f64>> {
-    let c = with_scores!(scores, |s| core::roc_curve(labels, s, weights, drop))?;
-    Ok([c.fpr, c.tpr, c.thresholds].concat())
+    Ok(with_scores!(scores, |s| core::roc_curve(labels, s, weights, drop))?.into_flat())
 }
 
 /// `[precision…, recall…, thresholds…]`: m + 1, m + 1 and m numbers.
 fn pr(labels: &[u8], scores: &Scores, weights: Option<&[f64]>) -> core::Result<Vec<f64>> {
-    let c = with_scores!(scores, |s| core::pr_curve(labels, s, weights))?;
-    Ok([c.precision, c.recall, c.thresholds].concat())
+    Ok(with_scores!(scores, |s| core::pr_curve(labels, s, weights))?.into_flat())
 }
 
 /// `[tp, fp, tn, fn, accuracy, precision, recall, f1]`.

@@ -36,14 +36,14 @@ macro_rules! with_scores {
 #[wasm_bindgen(js_name = rocCurve)]
 pub fn roc_curve(labels: &[u8], scores_: JsValue, weights: Option<Box<[f64]>>, drop_intermediate: bool) -> Result<Vec<f64>, JsError> {
     let c = with_scores!(scores("scores", &scores_)?, |s| core::roc_curve(labels, s, weights.as_deref(), drop_intermediate)).map_err(js)?;
-    Ok([c.fpr, c.tpr, c.thresholds].concat())
+    Ok(c.into_flat())
 }
 
 /// `[precision…, recall…, thresholds…]`: m + 1, m + 1 and m numbers.
 #[wasm_bindgen(js_name = prCurve)]
 pub fn pr_curve(labels: &[u8], scores_: JsValue, weights: Option<Box<[f64]>>) -> Result<Vec<f64>, JsError> {
     let c = with_scores!(scores("scores", &scores_)?, |s| core::pr_curve(labels, s, weights.as_deref())).map_err(js)?;
-    Ok([c.precision, c.recall, c.thresholds].concat())
+    Ok(c.into_flat())
 }
 
 #[wasm_bindgen(js_name = averagePrecision)]
