@@ -31,11 +31,13 @@ async function serve(req, res) {
 export async function browserRows(sizes, reps) {
   const server = createServer(serve).listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-  });
+  let browser;
+  // Inside the try: a failed launch must still close the server, or it keeps Node alive.
   try {
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+    });
     const page = await browser.newPage();
     page.on('pageerror', (e) => console.error(`[page] ${e.message}`));
     await page.goto(`http://127.0.0.1:${server.address().port}/bench/browser/page.html`);
@@ -44,7 +46,7 @@ export async function browserRows(sizes, reps) {
     const rows = await page.evaluate(([s, r]) => window.run(s, r), [sizes, reps]);
     return rows.map((row) => ({ ...row, workload: `${row.workload} [chromium]` }));
   } finally {
-    await browser.close();
+    await browser?.close();
     server.close();
   }
 }

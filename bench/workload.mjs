@@ -38,13 +38,17 @@ export function rankingData(n, seed = 2) {
   }
   for (let i = n - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
-    for (const a of [labels, scores, groups]) {
-      const t = a[i];
-      a[i] = a[j];
-      a[j] = t;
-    }
+    swap(labels, i, j);
+    swap(scores, i, j);
+    swap(groups, i, j);
   }
   return { labels, scores, groups, nQueries: n / 100 };
+}
+
+function swap(a, i, j) {
+  const t = a[i];
+  a[i] = a[j];
+  a[j] = t;
 }
 
 const ks = [5, 10, 20];

@@ -17,7 +17,9 @@ def ndcg_at_10(y, s, g):
     # grouping them is part of the work (reckit's time includes its grouping too).
     order = np.argsort(g, kind="stable")
     shape = (-1, 100)  # every query has exactly 100 candidates (workload.mjs rankingData)
-    return ndcg_score(y[order].reshape(shape), s[order].reshape(shape), k=10)
+    # The scores have no ties, so sklearn's fast path (no tie averaging) gives the same value
+    # at ~1/6 of the default's time here: the fair peer.
+    return ndcg_score(y[order].reshape(shape), s[order].reshape(shape), k=10, ignore_ties=True)
 
 
 folder, reps = Path(sys.argv[1]), int(sys.argv[2])
