@@ -11,7 +11,7 @@
 import type { Scores } from './backends/types.js';
 import { run, runAsync } from './call.js';
 import { auc, aucArgs, aucAsync, gaucReport, gaucReportAsync, type GaucOptions, type GaucReport } from './metrics.js';
-import { rankingMetrics, rankingMetricsAsync, type RankingMetricsOptions, type RankingReport } from './ranking.js';
+import { rankingMetrics, rankingMetricsAsync, rankingOptions, type RankingMetricsOptions, type RankingReport } from './ranking.js';
 import { GroupIds, Labels, NumberArray, toGroups, toScores, toWeights } from './validate.js';
 
 type Column = Uint8Array | Float32Array | Float64Array;
@@ -92,11 +92,12 @@ class Rows {
   }
 
   toJSON(withGroups: boolean) {
+    const weights = this.weightColumn();
     return {
       dtype: this.scores.every((c) => c instanceof Float32Array) ? 'f32' : 'f64',
       labels: this.labels.flatMap((c) => Array.from(c)),
       scores: this.scores.flatMap((c) => Array.from(c)),
-      weights: this.weightColumn() ? Array.from(this.weightColumn()!) : null,
+      weights: weights ? Array.from(weights) : null,
       ...(withGroups ? groupsJSON(this.groups.length ? this.groupColumn() : []) : {}),
     };
   }
@@ -331,7 +332,7 @@ export class RankingAccumulator {
   #grouped: boolean | undefined;
 
   constructor(options: RankingAccumulatorOptions) {
-    rankingMetrics([1], [0], options); // validates k, gain and emptyQueries now
+    rankingOptions(options); // k, gain and emptyQueries are checked now, not at compute
     this.options = { ...options };
   }
 

@@ -58,6 +58,16 @@ function toKs(k: unknown): Uint32Array {
   return Uint32Array.from(ks);
 }
 
+/** The options' K list, gain and emptyQueries, checked (also by RankingAccumulator). */
+export function rankingOptions(options: Omit<RankingMetricsOptions, 'groups'>) {
+  if (options === null || typeof options !== 'object') throw new TypeError('rankingMetrics needs options with k');
+  return {
+    ks: toKs(options.k),
+    gain: choice('gain', options.gain, ['linear', 'exponential'] as const, 'linear'),
+    empty: choice('emptyQueries', options.emptyQueries, ['zero', 'skip'] as const, 'zero'),
+  };
+}
+
 function rankingArgs(labels: NumberArray, scores: NumberArray, options: RankingMetricsOptions) {
   if (options === null || typeof options !== 'object') throw new TypeError('rankingMetrics needs options with k');
   const rel = toWeights('labels', labels, (labels as ArrayLike<number>)?.length);
@@ -66,9 +76,7 @@ function rankingArgs(labels: NumberArray, scores: NumberArray, options: RankingM
   if (options.groups !== undefined) {
     g = toGroups(options.groups, rel.length);
   }
-  const ks = toKs(options.k);
-  const gain = choice('gain', options.gain, ['linear', 'exponential'] as const, 'linear');
-  const empty = choice('emptyQueries', options.emptyQueries, ['zero', 'skip'] as const, 'zero');
+  const { ks, gain, empty } = rankingOptions(options);
   return { ks, args: [rel, s, g?.keys, ks, gain, empty] as [Float64Array, Scores, Uint32Array | undefined, Uint32Array, string, string] };
 }
 

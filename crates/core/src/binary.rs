@@ -29,7 +29,7 @@ pub fn log_loss<S: Score>(labels: &[u8], probs: &[S], weights: Option<&[f64]>, e
     let parts = par::map_chunks(labels.len(), CHUNK, |a, b| {
         let (mut loss, mut total, mut bad) = (0.0, 0.0, false);
         for i in a..b {
-            let p = S::from_key(probs[i].key());
+            let p = probs[i].to_f64();
             bad |= !(0.0..=1.0).contains(&p); // also NaN
             let p = p.clamp(eps, 1.0 - eps);
             let l = if labels[i] == 1 { -p.ln() } else { -(1.0 - p).ln() };
@@ -40,8 +40,8 @@ pub fn log_loss<S: Score>(labels: &[u8], probs: &[S], weights: Option<&[f64]>, e
         (loss, total, bad)
     });
     if parts.iter().any(|p| p.2) {
-        let i = (0..probs.len()).find(|&i| !(0.0..=1.0).contains(&S::from_key(probs[i].key()))).expect("a bad probability");
-        return Err(Error::new("probs", format!("probs[{i}] is {}; probabilities must be in [0, 1]", S::from_key(probs[i].key()))));
+        let i = (0..probs.len()).find(|&i| !(0.0..=1.0).contains(&probs[i].to_f64())).expect("a bad probability");
+        return Err(Error::new("probs", format!("probs[{i}] is {}; probabilities must be in [0, 1]", probs[i].to_f64())));
     }
     let (loss, total) = parts.iter().fold((0.0, 0.0), |(l, t), p| (l + p.0, t + p.1));
     Ok(if total > 0.0 { loss / total } else { f64::NAN })
@@ -87,7 +87,7 @@ pub fn binary_stats<S: Score>(labels: &[u8], scores: &[S], weights: Option<&[f64
     let parts = par::map_chunks(labels.len(), CHUNK, |a, b| {
         let mut c = [0.0f64; 4];
         for i in a..b {
-            let predicted = S::from_key(scores[i].key()) >= threshold;
+            let predicted = scores[i].to_f64() >= threshold;
             c[2 * labels[i] as usize + predicted as usize] += weights.map_or(1.0, |w| w[i]);
         }
         c

@@ -35,7 +35,7 @@ pub fn auc_histogram<S: Score>(labels: &[u8], scores: &[S], weights: Option<&[f6
         |a, b| {
             let mut h = vec![0.0; 2 * bins];
             for i in a..b {
-                let at = bin(S::from_key(scores[i].key())) + bins * (labels[i] == 0) as usize;
+                let at = bin(scores[i].to_f64()) + bins * (labels[i] == 0) as usize;
                 h[at] += weights.map_or(1.0, |w| w[i]);
             }
             h

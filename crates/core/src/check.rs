@@ -39,20 +39,19 @@ pub(crate) fn scores<S: Score>(scores: &[S]) -> Result<(u64, u64)> {
 
 /// Weights are finite and non-negative.
 pub(crate) fn weights(arg: &'static str, weights: &[f64]) -> Result<()> {
-    let bad = par::map_reduce(weights.len(), |a, b| count_bad_weights(&weights[a..b]), |x, y| x + y);
-    if bad > 0 {
-        let i = weights.iter().position(|w| !(w.is_finite() && *w >= 0.0)).expect("a bad weight");
-        return Err(Error::new(arg, format!("{arg}[{i}] is {}; weights must be finite and >= 0", weights[i])));
-    }
-    Ok(())
+    finite_non_negative(arg, weights, "weights")
 }
 
 /// Relevance grades (the ranking metrics' labels) are finite and non-negative.
 pub(crate) fn relevance(rel: &[f64]) -> Result<()> {
-    let bad = par::map_reduce(rel.len(), |a, b| count_bad_weights(&rel[a..b]), |x, y| x + y);
+    finite_non_negative("labels", rel, "relevance")
+}
+
+fn finite_non_negative(arg: &'static str, xs: &[f64], what: &str) -> Result<()> {
+    let bad = par::map_reduce(xs.len(), |a, b| count_bad_weights(&xs[a..b]), |x, y| x + y);
     if bad > 0 {
-        let i = rel.iter().position(|w| !(w.is_finite() && *w >= 0.0)).expect("a bad grade");
-        return Err(Error::new("labels", format!("labels[{i}] is {}; relevance must be finite and >= 0", rel[i])));
+        let i = xs.iter().position(|w| !(w.is_finite() && *w >= 0.0)).expect("a bad value");
+        return Err(Error::new(arg, format!("{arg}[{i}] is {}; {what} must be finite and >= 0", xs[i])));
     }
     Ok(())
 }

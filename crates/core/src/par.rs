@@ -161,6 +161,18 @@ pub(crate) fn map_chunks<R: Send>(len: usize, chunk: usize, f: impl Fn(usize, us
     bounds.into_iter().map(|(a, b)| f(a, b)).collect()
 }
 
+/// `f` on every item (buckets, chunks of queries), in parallel when the input behind them has
+/// `len` rows or more than `PAR_MIN`; results in item order.
+pub(crate) fn map_each<B: Send, R: Send>(items: &mut [B], len: usize, f: impl Fn(&mut B) -> R + Sync + Send) -> Vec<R> {
+    #[cfg(feature = "parallel")]
+    if parallel(len) {
+        use rayon::prelude::*;
+        return items.par_iter_mut().with_min_len(8).map(f).collect();
+    }
+    let _ = len;
+    items.iter_mut().map(f).collect()
+}
+
 /// Runs `f` on every element, in parallel when there is more than one.
 fn run<A: Sync, R: Send>(items: &[A], f: impl Fn(&A) -> R + Sync + Send) -> Vec<R> {
     #[cfg(feature = "parallel")]

@@ -209,7 +209,7 @@ impl Sums {
     }
 }
 
-/// Reused per-thread buffers: a query's (¬key, position) pairs and its relevances.
+/// Buffers reused across the queries of a chunk: (¬key, position) pairs and relevant grades.
 #[derive(Default)]
 struct Buffers {
     order: Vec<(u64, usize)>,
@@ -251,26 +251,15 @@ impl Query<'_> {
                 start = i + 1;
             }
         }
-        let chunk = |buffers: &mut Buffers, &(first, last): &(usize, usize)| {
+        // Buffers per chunk of ~16k rows: cheap, and no per-thread state to carry.
+        let parts = crate::par::map_each(&mut chunks, rows, |&mut (first, last)| {
+            let buffers = &mut Buffers::default();
             let mut sums = Sums::new(self.ks.len());
             for &(a, b) in &runs[first..last] {
                 self.score(b - a, |i| key(a + i), |i| rel(a + i), &mut sums, buffers);
             }
             sums
-        };
-        #[cfg(feature = "parallel")]
-        let parts: Vec<Sums> = if crate::par::parallel(rows) {
-            use rayon::prelude::*;
-            chunks.par_iter().map_init(Buffers::default, chunk).collect()
-        } else {
-            let mut buffers = Buffers::default();
-            chunks.iter().map(|c| chunk(&mut buffers, c)).collect()
-        };
-        #[cfg(not(feature = "parallel"))]
-        let parts: Vec<Sums> = {
-            let mut buffers = Buffers::default();
-            chunks.iter().map(|c| chunk(&mut buffers, c)).collect()
-        };
+        });
         let mut total = Sums::new(self.ks.len());
         parts.iter().for_each(|p| total.add(p));
         total

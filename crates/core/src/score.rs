@@ -9,6 +9,8 @@ pub trait Score: Copy + Send + Sync + 'static {
     /// scores; −0.0 and +0.0 get the same key because they are equal scores.
     fn key(self) -> u64;
     fn is_finite(self) -> bool;
+    /// The score widened to f64 (exact for f32).
+    fn to_f64(self) -> f64;
     /// The score whose key is `key`, widened to f64 (exact for f32).
     fn from_key(key: u64) -> f64;
 }
@@ -22,6 +24,9 @@ impl Score for f32 {
     #[inline(always)]
     fn is_finite(self) -> bool {
         f32::is_finite(self)
+    }
+    fn to_f64(self) -> f64 {
+        self as f64
     }
     fn from_key(key: u64) -> f64 {
         let k = key as u32;
@@ -42,6 +47,9 @@ impl Score for f64 {
     #[inline(always)]
     fn is_finite(self) -> bool {
         f64::is_finite(self)
+    }
+    fn to_f64(self) -> f64 {
+        self
     }
     fn from_key(key: u64) -> f64 {
         f64::from_bits(if key >> 63 == 1 { key & !(1 << 63) } else { !key })

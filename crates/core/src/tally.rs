@@ -50,7 +50,7 @@ fn tally_rows<I: Item>(
     while let (Some(pos), Some(neg)) = (halves.pop(), halves.pop()) {
         buckets.push((neg, pos));
     }
-    let counts = for_each_bucket(&mut buckets, len, |(neg, pos)| {
+    let counts = par::map_each(&mut buckets, len, |(neg, pos)| {
         neg.sort_unstable_by_key(|x| std::cmp::Reverse(x.key()));
         pos.sort_unstable_by_key(|x| std::cmp::Reverse(x.key()));
         let mut distinct = 0;
@@ -66,7 +66,7 @@ fn tally_rows<I: Item>(
         .zip(par::split_at_offsets(&mut t.pos, &offsets))
         .zip(par::split_at_offsets(&mut t.neg, &offsets));
     let mut work: Vec<_> = buckets.into_iter().zip(outputs).collect();
-    for_each_bucket(&mut work, len, |((neg, pos), ((keys, wp), wn))| {
+    par::map_each(&mut work, len, |((neg, pos), ((keys, wp), wn))| {
         let mut at = 0;
         merge_runs(neg, pos, |key, p, n| {
             (keys[at], wp[at], wn[at]) = (key, p, n);
@@ -74,17 +74,6 @@ fn tally_rows<I: Item>(
         });
     });
     t
-}
-
-/// `f` on every bucket, in parallel when the input is large; results in bucket order.
-fn for_each_bucket<B: Send, R: Send>(buckets: &mut [B], len: usize, f: impl Fn(&mut B) -> R + Sync + Send) -> Vec<R> {
-    #[cfg(feature = "parallel")]
-    if par::parallel(len) {
-        use rayon::prelude::*;
-        return buckets.par_iter_mut().with_min_len(8).map(f).collect();
-    }
-    let _ = len;
-    buckets.iter_mut().map(f).collect()
 }
 
 /// Walks the negatives and positives of one bucket (each sorted by key, descending) as runs of
