@@ -7,6 +7,7 @@
 mod check;
 mod error;
 mod groups;
+mod math;
 mod par;
 pub use par::{set_parallel, threads};
 mod pairs;
@@ -20,6 +21,9 @@ pub mod binned;
 pub mod boxes;
 pub mod curves;
 pub mod gauc;
+pub mod losses;
+pub mod ops;
+pub mod optim;
 pub mod ranking;
 pub mod simd;
 

@@ -173,6 +173,22 @@ pub(crate) fn map_each<B: Send, R: Send>(items: &mut [B], len: usize, f: impl Fn
     items.iter_mut().map(f).collect()
 }
 
+/// `f(first_row, rows)` over consecutive chunks of whole rows of `width` elements of `out`, in
+/// parallel when `out` is large. The ops' loops: each row is independent, so chunking only
+/// affects speed, never results.
+pub(crate) fn for_rows<T: Send>(out: &mut [T], width: usize, f: impl Fn(usize, &mut [T]) + Sync + Send) {
+    let width = width.max(1);
+    let rows_per_chunk = (16_384 / width).max(1);
+    #[cfg(feature = "parallel")]
+    if parallel(out.len()) {
+        use rayon::prelude::*;
+        out.par_chunks_mut(rows_per_chunk * width).enumerate().for_each(|(c, rows)| f(c * rows_per_chunk, rows));
+        return;
+    }
+    let _ = rows_per_chunk;
+    f(0, out);
+}
+
 /// Runs `f` on every element, in parallel when there is more than one.
 fn run<A: Sync, R: Send>(items: &[A], f: impl Fn(&A) -> R + Sync + Send) -> Vec<R> {
     #[cfg(feature = "parallel")]

@@ -13,6 +13,9 @@ pub trait Score: Copy + Send + Sync + 'static {
     fn to_f64(self) -> f64;
     /// The score whose key is `key`, widened to f64 (exact for f32).
     fn from_key(key: u64) -> f64;
+    /// `x` rounded to this precision (gradients go back in the predictions' precision).
+    fn from_f64(x: f64) -> Self;
+    const ZERO: Self;
 }
 
 impl Score for f32 {
@@ -25,9 +28,15 @@ impl Score for f32 {
     fn is_finite(self) -> bool {
         f32::is_finite(self)
     }
+    #[inline(always)]
     fn to_f64(self) -> f64 {
         self as f64
     }
+    #[inline(always)]
+    fn from_f64(x: f64) -> f32 {
+        x as f32
+    }
+    const ZERO: f32 = 0.0;
     fn from_key(key: u64) -> f64 {
         let k = key as u32;
         f32::from_bits(if k >> 31 == 1 { k & !(1 << 31) } else { !k }) as f64
@@ -48,9 +57,15 @@ impl Score for f64 {
     fn is_finite(self) -> bool {
         f64::is_finite(self)
     }
+    #[inline(always)]
     fn to_f64(self) -> f64 {
         self
     }
+    #[inline(always)]
+    fn from_f64(x: f64) -> f64 {
+        x
+    }
+    const ZERO: f64 = 0.0;
     fn from_key(key: u64) -> f64 {
         f64::from_bits(if key >> 63 == 1 { key & !(1 << 63) } else { !key })
     }

@@ -1,0 +1,207 @@
+//! Training losses with their gradients.
+//!
+//! Every loss is a sum over *rows* (one element for the pointwise losses; one sample for the
+//! row losses), reduced by `mean` (sum / rows), `sum` or `none` (one value per row). Values are
+//! computed in f64 whatever the inputs' precision, in numerically stable forms (softplus,
+//! log-sum-exp), so logits of ±1e4 give finite, correct losses; gradients come back in the
+//! predictions' precision. With `none`, the gradient is that of the sum of the rows.
+//!
+//! Kinks follow `torch.clamp(·, min = 0)`: at exactly the hinge the gradient passes (e.g. hinge
+//! `1 − y·s = 0` has gradient `−y`); |x| at 0 has gradient 0 (`torch.sign`). Probability
+//! clipping is `torch.clamp(p, eps, 1 − eps)`: zero gradient where it clips.
+//!
+//! Reference: PyTorch `torch.nn.functional` (the fixtures in `python/make_loss_fixtures.py`).
+
+mod pointwise;
+mod rows;
+
+pub use pointwise::{bce, bce_with_logits, bpr, contrastive, focal, hinge, huber, mae, mse, triplet, Focal};
+pub use rows::{contrastive_embeddings, info_nce, kl_div, nce, softmax_cross_entropy, triplet_embeddings, Targets};
+
+use crate::{check, par, Error, Result, Score};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reduction {
+    Mean,
+    Sum,
+    None,
+}
+
+impl Reduction {
+    pub fn parse(s: &str) -> Result<Self> {
+        match s {
+            "mean" => Ok(Reduction::Mean),
+            "sum" => Ok(Reduction::Sum),
+            "none" => Ok(Reduction::None),
+            _ => Err(Error::new("reduction", format!("is '{s}'; expected 'mean', 'sum' or 'none'"))),
+        }
+    }
+}
+
+/// A loss's value (one number, or one per row with `Reduction::None`) and, when asked for, its
+/// gradient with respect to each prediction input, in the order the loss documents.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Loss<T> {
+    pub value: Vec<f64>,
+    pub grads: Vec<Vec<T>>,
+}
+
+/// Rows per chunk of the parallel loop. Fixed, so sums fold in the same order, and results are
+/// bit-identical, on every backend and thread count.
+const CHUNK: usize = 1 << 13;
+
+/// The gradient slices of one row (up to three inputs); empty when no gradient is wanted.
+pub(crate) struct RowGrads<'a, T>([&'a mut [T]; 3]);
+
+impl<T: Score> RowGrads<'_, T> {
+    /// Sets element `j` of input `k`'s gradient (a no-op without gradients).
+    #[inline(always)]
+    pub(crate) fn set(&mut self, k: usize, j: usize, v: f64) {
+        if let Some(g) = self.0[k].get_mut(j) {
+            *g = T::from_f64(v);
+        }
+    }
+    pub(crate) fn wanted(&self) -> bool {
+        !self.0[0].is_empty()
+    }
+}
+
+/// Runs `row(i, scale, grads)` over `rows` rows: it returns row `i`'s loss and writes
+/// `scale · ∂loss_i/∂input` into `grads` (input `k`'s row has `widths[k]` elements). Folds the
+/// rows into the reduction.
+pub(crate) fn drive<T: Score>(
+    rows: usize,
+    widths: &[usize],
+    reduction: Reduction,
+    grad: bool,
+    row: impl Fn(usize, f64, &mut RowGrads<T>) -> f64 + Sync + Send,
+) -> Loss<T> {
+    let scale = if reduction == Reduction::Mean { 1.0 / rows as f64 } else { 1.0 };
+    let mut grads: Vec<Vec<T>> = if grad { widths.iter().map(|w| vec![T::ZERO; rows * w]).collect() } else { vec![] };
+    let mut values = vec![0.0; if reduction == Reduction::None { rows } else { 0 }];
+
+    // One work item per chunk of rows: its slice of the values and of each gradient.
+    let mut items: Vec<(usize, &mut [f64], Vec<&mut [T]>)> = Vec::with_capacity(rows.div_ceil(CHUNK));
+    let (mut vals, mut gs): (&mut [f64], Vec<&mut [T]>) = (&mut values, grads.iter_mut().map(|g| g.as_mut_slice()).collect());
+    for start in (0..rows).step_by(CHUNK) {
+        let n = CHUNK.min(rows - start);
+        let all = std::mem::take(&mut vals);
+        let (v, rest) = all.split_at_mut(if all.is_empty() { 0 } else { n });
+        vals = rest;
+        let mut parts = Vec::with_capacity(gs.len());
+        for (g, w) in gs.iter_mut().zip(widths) {
+            let (head, tail) = std::mem::take(g).split_at_mut(n * w);
+            parts.push(head);
+            *g = tail;
+        }
+        items.push((start, v, parts));
+    }
+
+    let sums = par::map_each(&mut items, rows * widths.iter().max().copied().unwrap_or(1), |(start, vals, parts)| {
+        let n = CHUNK.min(rows - *start);
+        let mut sum = 0.0;
+        for r in 0..n {
+            let mut g = RowGrads([&mut [], &mut [], &mut []]);
+            for (k, (p, w)) in parts.iter_mut().zip(widths).enumerate() {
+                g.0[k] = &mut p[r * w..(r + 1) * w];
+            }
+            let l = row(*start + r, scale, &mut g);
+            if let Some(v) = vals.get_mut(r) {
+                *v = l;
+            }
+            sum += l;
+        }
+        sum
+    });
+    let value = match reduction {
+        Reduction::None => values,
+        _ => vec![sums.iter().sum::<f64>() * scale],
+    };
+    Loss { value, grads }
+}
+
+/// Every element of `xs` passes `ok`; otherwise an error naming the first that does not.
+pub(crate) fn check<T: Score>(arg: &'static str, xs: &[T], rule: &str, ok: impl Fn(f64) -> bool + Sync + Send) -> Result<()> {
+    let bad = par::map_reduce(xs.len(), |a, b| xs[a..b].iter().filter(|x| !ok(x.to_f64())).count(), |x, y| x + y);
+    if bad > 0 {
+        let i = xs.iter().position(|x| !ok(x.to_f64())).expect("a failing element");
+        return Err(Error::new(arg, format!("{arg}[{i}] is {}; {rule}", xs[i].to_f64())));
+    }
+    Ok(())
+}
+
+pub(crate) fn finite<T: Score>(arg: &'static str, xs: &[T]) -> Result<()> {
+    check(arg, xs, "values must be finite numbers", f64::is_finite)
+}
+
+pub(crate) fn in_unit<T: Score>(arg: &'static str, xs: &[T], what: &str) -> Result<()> {
+    check(arg, xs, &format!("{what} must be in [0, 1]"), |x| (0.0..=1.0).contains(&x))
+}
+
+pub(crate) fn same_len(arg: &'static str, len: usize, expected: usize, of: &str) -> Result<()> {
+    if len != expected {
+        return Err(Error::new(arg, format!("has length {len}, expected {expected} ({of})")));
+    }
+    Ok(())
+}
+
+/// `len` elements as rows of `width`: the row count.
+pub(crate) fn rows_of(arg: &'static str, len: usize, width: usize, what: &str) -> Result<usize> {
+    if width == 0 || len % width != 0 {
+        return Err(Error::new(arg, format!("has length {len}, not a multiple of {what} ({width})")));
+    }
+    Ok(len / width)
+}
+
+pub(crate) fn positive(arg: &'static str, x: f64) -> Result<()> {
+    if !(x.is_finite() && x > 0.0) {
+        return Err(Error::new(arg, format!("is {x}; it must be a finite number > 0")));
+    }
+    Ok(())
+}
+
+pub(crate) fn eps(x: f64) -> Result<()> {
+    if !(0.0..0.5).contains(&x) {
+        return Err(Error::new("eps", format!("is {x}; it must be in [0, 0.5)")));
+    }
+    Ok(())
+}
+
+/// The bindings' single entry point: `name` is the facade's function name, `inputs` its arrays
+/// in call order, `ids` integer class ids (softmax cross-entropy), `params` its numeric options
+/// in the order of each arm below (flags as 0/1; a `dim` of 0 means "distances, not
+/// embeddings"). Gradients are returned for the prediction inputs (not targets or labels), in order.
+pub fn loss<T: Score>(name: &str, inputs: &[&[T]], ids: Option<&[u32]>, params: &[f64], reduction: Reduction, grad: bool) -> Result<Loss<T>> {
+    let x = |i: usize| inputs.get(i).copied().ok_or_else(|| Error::new("inputs", format!("{name} takes more arrays")));
+    let p = |i: usize| params.get(i).copied().ok_or_else(|| Error::new("options", format!("{name} takes more parameters")));
+    let (r, g) = (reduction, grad);
+    match name {
+        "mae" => mae(x(0)?, x(1)?, r, g),
+        "mse" => mse(x(0)?, x(1)?, r, g),
+        "huber" => huber(x(0)?, x(1)?, p(0)?, r, g),
+        "bce" => bce(x(0)?, x(1)?, p(0)?, r, g),
+        "bceWithLogits" => bce_with_logits(x(0)?, x(1)?, r, g),
+        "focal" => {
+            let f = Focal { alpha: p(0)?, gamma: p(1)?, eps: p(2)?, logits: p(3)? != 0.0, balanced: p(4)? != 0.0 };
+            focal(x(0)?, x(1)?, f, r, g)
+        }
+        "hinge" => hinge(x(0)?, x(1)?, p(0)?, r, g),
+        "bpr" => bpr(x(0)?, x(1)?, r, g),
+        "contrastive" if p(2)? == 0.0 => contrastive(x(0)?, x(1)?, p(0)?, p(1)? != 0.0, r, g),
+        "contrastive" => contrastive_embeddings(x(0)?, x(1)?, x(2)?, p(2)? as usize, p(0)?, p(1)? != 0.0, r, g),
+        "triplet" if p(1)? == 0.0 => triplet(x(0)?, x(1)?, p(0)?, r, g),
+        "triplet" => triplet_embeddings(x(0)?, x(1)?, x(2)?, p(1)? as usize, p(0)?, r, g),
+        "nce" => nce(x(0)?, x(1)?, r, g),
+        "infoNce" => info_nce(x(0)?, x(1)?, p(0)?, r, g),
+        "klDiv" => kl_div(x(0)?, x(1)?, p(1)? as usize, p(0)?, r, g),
+        "softmaxCrossEntropy" => {
+            let targets = match ids {
+                Some(ids) => Targets::Classes(ids),
+                None => Targets::Soft(x(0)?),
+            };
+            let logits = if ids.is_some() { x(0)? } else { x(1)? };
+            softmax_cross_entropy(targets, logits, p(0)? as usize, r, g)
+        }
+        _ => Err(Error::new("loss", format!("unknown loss '{name}'"))),
+    }
+}

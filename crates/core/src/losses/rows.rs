@@ -1,0 +1,213 @@
+//! Losses over rows of several elements: softmax cross-entropy, NCE, InfoNCE, KL divergence,
+//! and the contrastive and triplet losses from embeddings.
+
+use super::pointwise::contrastive_term;
+use super::{drive, eps, finite, in_unit, positive, rows_of, same_len, Loss, Reduction};
+use crate::math::{sigmoid, softplus};
+use crate::{Error, Result, Score};
+
+/// Softmax cross-entropy targets: one class id per row, or a distribution per row.
+#[derive(Debug, Clone, Copy)]
+pub enum Targets<'a, T> {
+    Classes(&'a [u32]),
+    Soft(&'a [T]),
+}
+
+/// `max` and `ln Σ e^(x − max)` of a row, scaled by `1/t`.
+fn log_sum_exp<T: Score>(xs: &[T], t: f64) -> (f64, f64) {
+    let m = xs.iter().fold(f64::NEG_INFINITY, |m, x| m.max(x.to_f64() / t));
+    (m, xs.iter().map(|x| (x.to_f64() / t - m).exp()).sum::<f64>().ln())
+}
+
+/// Softmax cross-entropy of logits (N × C, row-major): `−Σ_c t_c·log_softmax(x)_c` per row,
+/// with `t` one-hot for class ids or a soft distribution (each in [0, 1]). `log_softmax` is
+/// computed as `x − max − ln Σ e^(x − max)`, so logits of ±1e4 are exact. Gradient
+/// `softmax(x)·Σt − t`. Reference: `torch.nn.functional.cross_entropy` (class indices or
+/// probabilities).
+pub fn softmax_cross_entropy<T: Score>(targets: Targets<T>, logits: &[T], classes: usize, r: Reduction, grad: bool) -> Result<Loss<T>> {
+    if classes == 0 {
+        return Err(Error::new("numClasses", "must be at least 1"));
+    }
+    let n = rows_of("logits", logits.len(), classes, "numClasses")?;
+    match targets {
+        Targets::Classes(ids) => {
+            same_len("targets", ids.len(), n, "one class id per row of logits")?;
+            if let Some(i) = ids.iter().position(|&c| c as usize >= classes) {
+                return Err(Error::new("targets", format!("targets[{i}] is {}; class ids must be < numClasses ({classes})", ids[i])));
+            }
+        }
+        Targets::Soft(t) => {
+            same_len("targets", t.len(), logits.len(), "numClasses probabilities per row, as logits")?;
+            in_unit("targets", t, "target probabilities")?;
+        }
+    }
+    finite("logits", logits)?;
+    Ok(drive(n, &[classes], r, grad, |i, s, g| {
+        let x = &logits[i * classes..(i + 1) * classes];
+        let (m, lse) = log_sum_exp(x, 1.0);
+        let target = |c: usize| match targets {
+            Targets::Classes(ids) => (ids[i] as usize == c) as u8 as f64,
+            Targets::Soft(t) => t[i * classes + c].to_f64(),
+        };
+        let (mut loss, mut total) = (0.0, 0.0);
+        for c in 0..classes {
+            let t = target(c);
+            if t != 0.0 {
+                loss += t * (m + lse - x[c].to_f64());
+                total += t;
+            }
+        }
+        if g.wanted() {
+            for c in 0..classes {
+                g.set(0, c, ((x[c].to_f64() - m - lse).exp() * total - target(c)) * s);
+            }
+        }
+        loss
+    }))
+}
+
+/// `pos` (N) and `neg` (N × K): returns K.
+fn negatives<T: Score>(pos: &[T], neg: &[T]) -> Result<usize> {
+    finite("pos", pos)?;
+    finite("neg", neg)?;
+    if pos.is_empty() {
+        return if neg.is_empty() { Ok(0) } else { Err(Error::new("neg", "has values but pos is empty")) };
+    }
+    rows_of("neg", neg.len(), pos.len(), "the length of pos: neg is N × K")
+}
+
+/// Noise-contrastive estimation with K negatives per positive (Gutmann & Hyvärinen 2010;
+/// seed 000): `−(ln σ(pos) + Σ_j ln σ(−neg_j))` per row, as `softplus(−pos) + Σ_j
+/// softplus(neg_j)`. Gradients `−σ(−pos)` and `σ(neg_j)`.
+pub fn nce<T: Score>(pos: &[T], neg: &[T], r: Reduction, grad: bool) -> Result<Loss<T>> {
+    let k = negatives(pos, neg)?;
+    Ok(drive(pos.len(), &[1, k], r, grad, |i, s, g| {
+        let p = pos[i].to_f64();
+        let mut loss = softplus(-p);
+        g.set(0, 0, -sigmoid(-p) * s);
+        for (j, x) in neg[i * k..(i + 1) * k].iter().enumerate() {
+            let x = x.to_f64();
+            loss += softplus(x);
+            g.set(1, j, sigmoid(x) * s);
+        }
+        loss
+    }))
+}
+
+/// InfoNCE (van den Oord et al. 2018, CPC): `−log_softmax([pos, neg_1…neg_K] / τ)_0` per row
+/// (temperature τ > 0, 1 by default as seed 000; 0.07–0.2 are common), stable for ±1e4.
+/// Gradients `(softmax_0 − 1)/τ` for `pos` and `softmax_j/τ` for `neg_j`.
+pub fn info_nce<T: Score>(pos: &[T], neg: &[T], temperature: f64, r: Reduction, grad: bool) -> Result<Loss<T>> {
+    positive("temperature", temperature)?;
+    let k = negatives(pos, neg)?;
+    let t = temperature;
+    Ok(drive(pos.len(), &[1, k], r, grad, |i, s, g| {
+        let (p, row) = (pos[i].to_f64() / t, &neg[i * k..(i + 1) * k]);
+        let m = row.iter().fold(p, |m, x| m.max(x.to_f64() / t));
+        let lse = m + ((p - m).exp() + row.iter().map(|x| (x.to_f64() / t - m).exp()).sum::<f64>()).ln();
+        if g.wanted() {
+            g.set(0, 0, ((p - lse).exp() - 1.0) / t * s);
+            for (j, x) in row.iter().enumerate() {
+                g.set(1, j, (x.to_f64() / t - lse).exp() / t * s);
+            }
+        }
+        lse - p
+    }))
+}
+
+/// Kullback–Leibler divergence `KL(P‖Q) = Σ pc·ln(pc/qc)` per row of `size` (0: the whole
+/// array is one distribution), with `pc, qc` clipped to [eps, 1 − eps] as seed 000 (so zeros
+/// stay finite). P is the target, Q the prediction; `mean` divides by the number of rows
+/// (torch's `batchmean`). Gradient with respect to `q`: `−pc/qc` where the clip does not bind.
+pub fn kl_div<T: Score>(p: &[T], q: &[T], size: usize, eps_: f64, r: Reduction, grad: bool) -> Result<Loss<T>> {
+    eps(eps_)?;
+    same_len("q", q.len(), p.len(), "the length of p")?;
+    in_unit("p", p, "probabilities")?;
+    in_unit("q", q, "probabilities")?;
+    let size = if size == 0 { p.len().max(1) } else { size };
+    let rows = rows_of("p", p.len(), size, "size")?;
+    let clip = |x: f64| x.clamp(eps_, 1.0 - eps_);
+    Ok(drive(rows, &[size], r, grad, |i, s, g| {
+        let mut loss = 0.0;
+        for j in i * size..(i + 1) * size {
+            let (pc, q) = (clip(p[j].to_f64()), q[j].to_f64());
+            let qc = clip(q);
+            loss += pc * (pc / qc).ln();
+            g.set(0, j - i * size, if qc == q { -pc / qc * s } else { 0.0 });
+        }
+        loss
+    }))
+}
+
+/// Euclidean distances need embeddings of N rows of `dim`.
+fn embeddings<T: Score>(args: [(&'static str, &[T]); 3], count: usize, dim: usize) -> Result<usize> {
+    let n = rows_of(args[0].0, args[0].1.len(), dim, "dim")?;
+    for (name, x) in &args[..count] {
+        same_len(name, x.len(), args[0].1.len(), &format!("the length of {}", args[0].0))?;
+        finite(name, x)?;
+    }
+    Ok(n)
+}
+
+/// `‖a − b‖₂` of one row.
+fn distance<T: Score>(a: &[T], b: &[T]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| (x.to_f64() - y.to_f64()).powi(2)).sum::<f64>().sqrt()
+}
+
+/// [`contrastive`](super::contrastive) with `d = ‖x1 − x2‖₂` per row of `dim` (seed 002's
+/// `ContrastiveLoss`). Gradients for `x1` and `x2 = −x1`'s; zero where `x1 = x2` (the norm's
+/// subgradient PyTorch uses).
+#[allow(clippy::too_many_arguments)]
+pub fn contrastive_embeddings<T: Score>(labels: &[T], x1: &[T], x2: &[T], dim: usize, margin: f64, half: bool, r: Reduction, grad: bool) -> Result<Loss<T>> {
+    let n = embeddings([("x1", x1), ("x2", x2), ("x2", x2)], 2, dim)?;
+    same_len("labels", labels.len(), n, "one label per row of x1")?;
+    in_unit("labels", labels, "contrastive labels")?;
+    let k = if half { 0.5 } else { 1.0 };
+    Ok(drive(n, &[dim, dim], r, grad, |i, s, g| {
+        let (a, b) = (row(x1, i, dim), row(x2, i, dim));
+        let d = distance(a, b);
+        let (loss, dd) = contrastive_term(labels[i].to_f64(), d, margin, k);
+        if d > 0.0 && g.wanted() {
+            for j in 0..dim {
+                let v = dd * (a[j].to_f64() - b[j].to_f64()) / d * s;
+                g.set(0, j, v);
+                g.set(1, j, -v);
+            }
+        }
+        loss
+    }))
+}
+
+/// [`triplet`](super::triplet) with `d_pos = ‖a − p‖₂`, `d_neg = ‖a − n‖₂` per row of `dim`
+/// (seed 002's `PairwiseMarginLoss`; `torch.nn.TripletMarginLoss` adds 1e-6 inside the norm).
+/// Gradients for anchor, positive and negative.
+#[allow(clippy::too_many_arguments)]
+pub fn triplet_embeddings<T: Score>(anchor: &[T], positive_: &[T], negative: &[T], dim: usize, margin: f64, r: Reduction, grad: bool) -> Result<Loss<T>> {
+    if !margin.is_finite() {
+        return Err(Error::new("margin", format!("is {margin}; it must be finite")));
+    }
+    let n = embeddings([("anchor", anchor), ("positive", positive_), ("negative", negative)], 3, dim)?;
+    Ok(drive(n, &[dim, dim, dim], r, grad, |i, s, g| {
+        let (a, p, q) = (row(anchor, i, dim), row(positive_, i, dim), row(negative, i, dim));
+        let (dp, dn) = (distance(a, p), distance(a, q));
+        let m = dp - dn + margin;
+        if m < 0.0 {
+            return 0.0;
+        }
+        if g.wanted() {
+            for j in 0..dim {
+                let (a, p, q) = (a[j].to_f64(), p[j].to_f64(), q[j].to_f64());
+                let up = if dp > 0.0 { (a - p) / dp } else { 0.0 };
+                let un = if dn > 0.0 { (a - q) / dn } else { 0.0 };
+                g.set(0, j, (up - un) * s);
+                g.set(1, j, -up * s);
+                g.set(2, j, un * s);
+            }
+        }
+        m
+    }))
+}
+
+fn row<T>(x: &[T], i: usize, dim: usize) -> &[T] {
+    &x[i * dim..(i + 1) * dim]
+}

@@ -1,0 +1,254 @@
+//! Elementwise and row ops in f32, as the layers use them: softmax, log-softmax, layer norm,
+//! batch norm (inference), sigmoid, ReLU, PReLU, Dice, L2 normalisation.
+//!
+//! Each op has an in-place kernel over a mutable buffer (what layers call) and a function that
+//! returns a new buffer (what the bindings call). The per-row loops are multiversioned
+//! (AVX-512 / AVX2+FMA / simd128, picked at run time), use a polynomial `exp` that vectorises,
+//! and allocate nothing per row; large inputs are split across rayon's pool by whole rows.
+//! Definitions follow `torch.nn.functional` (reference outputs in `python/make_loss_fixtures.py`).
+
+use crate::math::{exp_f32, lanes_max, lanes_sum};
+use crate::{par, Error, Result};
+use multiversion::multiversion;
+
+/// Inputs are finite (an op's NaN would silently poison every later layer).
+fn finite(arg: &'static str, xs: &[f32]) -> Result<()> {
+    if let Some(i) = xs.iter().position(|x| !x.is_finite()) {
+        return Err(Error::new(arg, format!("{arg}[{i}] is {}; values must be finite numbers", xs[i])));
+    }
+    Ok(())
+}
+
+/// The row width of an op over the last axis: `size`, or the whole input when 0.
+fn row_width(len: usize, size: usize) -> Result<usize> {
+    if size == 0 {
+        return Ok(len.max(1));
+    }
+    if len % size != 0 {
+        return Err(Error::new("size", format!("is {size}; the input's length {len} is not a multiple of it")));
+    }
+    Ok(size)
+}
+
+fn eps_ok(eps: f32) -> Result<()> {
+    if !(eps.is_finite() && eps >= 0.0) {
+        return Err(Error::new("eps", format!("is {eps}; it must be a finite number >= 0")));
+    }
+    Ok(())
+}
+
+/// `x` copied, checked, and transformed in place by `f`.
+fn mapped(x: &[f32], f: impl FnOnce(&mut [f32])) -> Result<Vec<f32>> {
+    finite("x", x)?;
+    let mut out = x.to_vec();
+    f(&mut out);
+    Ok(out)
+}
+
+/// `softmax(x)_j = e^(x_j − max) / Σ e^(x − max)` over each row of `size` (0: one row).
+pub fn softmax(x: &[f32], size: usize) -> Result<Vec<f32>> {
+    let size = row_width(x.len(), size)?;
+    mapped(x, |out| softmax_rows(out, size))
+}
+
+/// In place over rows of `size`.
+pub fn softmax_rows(x: &mut [f32], size: usize) {
+    par::for_rows(x, size, |_, rows| rows.chunks_exact_mut(size).for_each(softmax_row));
+}
+
+#[multiversion(targets("x86_64+avx512f+avx512bw", "x86_64+avx2+fma", "wasm32+simd128"))]
+fn softmax_row(row: &mut [f32]) {
+    let m = lanes_max(row);
+    row.iter_mut().for_each(|v| *v = exp_f32(*v - m));
+    let k = 1.0 / lanes_sum(row, |v| v);
+    row.iter_mut().for_each(|v| *v *= k);
+}
+
+/// `x_j − max − ln Σ e^(x − max)` over each row of `size` (0: one row); exact for ±1e4.
+pub fn log_softmax(x: &[f32], size: usize) -> Result<Vec<f32>> {
+    let size = row_width(x.len(), size)?;
+    mapped(x, |out| par::for_rows(out, size, |_, rows| rows.chunks_exact_mut(size).for_each(log_softmax_row)))
+}
+
+#[multiversion(targets("x86_64+avx512f+avx512bw", "x86_64+avx2+fma", "wasm32+simd128"))]
+fn log_softmax_row(row: &mut [f32]) {
+    let m = lanes_max(row);
+    let lse = m + lanes_sum(row, |v| exp_f32(v - m)).ln();
+    row.iter_mut().for_each(|v| *v -= lse);
+}
+
+/// `1 / (1 + e^−x)` elementwise.
+pub fn sigmoid(x: &[f32]) -> Result<Vec<f32>> {
+    mapped(x, sigmoid_in_place)
+}
+
+pub fn sigmoid_in_place(x: &mut [f32]) {
+    par::for_rows(x, 1, |_, xs| sigmoid_slice(xs));
+}
+
+#[multiversion(targets("x86_64+avx512f+avx512bw", "x86_64+avx2+fma", "wasm32+simd128"))]
+fn sigmoid_slice(xs: &mut [f32]) {
+    xs.iter_mut().for_each(|v| *v = 1.0 / (1.0 + exp_f32(-*v)));
+}
+
+/// `max(x, 0)` elementwise.
+pub fn relu(x: &[f32]) -> Result<Vec<f32>> {
+    mapped(x, relu_in_place)
+}
+
+pub fn relu_in_place(x: &mut [f32]) {
+    par::for_rows(x, 1, |_, xs| relu_slice(xs));
+}
+
+#[multiversion(targets("x86_64+avx512f+avx512bw", "x86_64+avx2+fma", "wasm32+simd128"))]
+fn relu_slice(xs: &mut [f32]) {
+    xs.iter_mut().for_each(|v| *v = if *v > 0.0 { *v } else { 0.0 });
+}
+
+/// An optional per-feature vector: absent, or exactly `len` values.
+fn optional<'a>(arg: &'static str, v: Option<&'a [f32]>, len: usize) -> Result<Option<&'a [f32]>> {
+    match v {
+        Some(v) if v.len() != len => Err(Error::new(arg, format!("has length {}, expected {len}", v.len()))),
+        Some(v) => finite(arg, v).map(|_| Some(v)),
+        None => Ok(None),
+    }
+}
+
+/// Layer normalisation over each row of `size` (PyTorch `nn.LayerNorm`): `(x − mean) /
+/// √(var + eps)·weight + bias` with the biased variance (two passes, so large means do not
+/// cancel); `weight`/`bias` absent mean 1/0.
+pub fn layer_norm(x: &[f32], size: usize, weight: Option<&[f32]>, bias: Option<&[f32]>, eps: f32) -> Result<Vec<f32>> {
+    let size = row_width(x.len(), size)?;
+    let (w, b) = (optional("weight", weight, size)?, optional("bias", bias, size)?);
+    eps_ok(eps)?;
+    mapped(x, |out| par::for_rows(out, size, |_, rows| rows.chunks_exact_mut(size).for_each(|r| layer_norm_row(r, w, b, eps))))
+}
+
+#[multiversion(targets("x86_64+avx512f+avx512bw", "x86_64+avx2+fma", "wasm32+simd128"))]
+fn layer_norm_row(row: &mut [f32], w: Option<&[f32]>, b: Option<&[f32]>, eps: f32) {
+    let n = row.len() as f32;
+    let mean = lanes_sum(row, |v| v) / n;
+    let var = lanes_sum(row, |v| (v - mean) * (v - mean)) / n;
+    let rstd = 1.0 / (var + eps).sqrt();
+    row.iter_mut().for_each(|v| *v = (*v - mean) * rstd);
+    if let Some(w) = w {
+        row.iter_mut().zip(w).for_each(|(v, w)| *v *= w);
+    }
+    if let Some(b) = b {
+        row.iter_mut().zip(b).for_each(|(v, b)| *v += b);
+    }
+}
+
+/// The layout of a channel op's input: `[N, C]` (`inner` 1) or `[N, C, L]` (`inner` L);
+/// channel dim 1, as PyTorch's BatchNorm1d and PReLU.
+#[derive(Debug, Clone, Copy)]
+pub struct Channels {
+    pub channels: usize,
+    pub inner: usize,
+}
+
+impl Channels {
+    fn check(&self, len: usize) -> Result<()> {
+        let row = self.channels * self.inner;
+        if row == 0 || len % row != 0 {
+            return Err(Error::new("shape", format!("[N, {}, {}] does not fit an input of length {len}", self.channels, self.inner)));
+        }
+        Ok(())
+    }
+}
+
+/// Inference-mode batch normalisation's statistics (PyTorch `BatchNorm1d` in `eval()`).
+#[derive(Debug, Clone, Copy)]
+pub struct BatchNorm<'a> {
+    pub mean: &'a [f32],
+    pub var: &'a [f32],
+    pub weight: Option<&'a [f32]>,
+    pub bias: Option<&'a [f32]>,
+    pub eps: f32,
+}
+
+impl BatchNorm<'_> {
+    /// Per channel `(mean, 1/√(var + eps)·weight, bias)`.
+    fn affine(&self, c: usize) -> Result<Vec<[f32; 3]>> {
+        let (m, v) = (optional("runningMean", Some(self.mean), c)?.unwrap(), optional("runningVar", Some(self.var), c)?.unwrap());
+        if let Some(i) = v.iter().position(|&v| v < 0.0) {
+            return Err(Error::new("runningVar", format!("runningVar[{i}] is {}; variances must be >= 0", v[i])));
+        }
+        let (w, b) = (optional("weight", self.weight, c)?, optional("bias", self.bias, c)?);
+        eps_ok(self.eps)?;
+        Ok((0..c).map(|j| [m[j], w.map_or(1.0, |w| w[j]) / (v[j] + self.eps).sqrt(), b.map_or(0.0, |b| b[j])]).collect())
+    }
+}
+
+/// Batch normalisation at inference: `(x − running_mean)/√(running_var + eps)·weight + bias`
+/// per channel (dim 1).
+pub fn batch_norm(x: &[f32], layout: Channels, bn: BatchNorm) -> Result<Vec<f32>> {
+    layout.check(x.len())?;
+    let affine = bn.affine(layout.channels)?;
+    mapped(x, |out| per_channel(out, layout, |xs, c| normalize(xs, affine[c])))
+}
+
+#[multiversion(targets("x86_64+avx512f+avx512bw", "x86_64+avx2+fma", "wasm32+simd128"))]
+fn normalize(xs: &mut [f32], [m, k, b]: [f32; 3]) {
+    xs.iter_mut().for_each(|v| *v = (*v - m) * k + b);
+}
+
+/// `f(run, channel)` over each contiguous run of one channel's values.
+fn per_channel(x: &mut [f32], l: Channels, f: impl Fn(&mut [f32], usize) + Sync + Send) {
+    par::for_rows(x, l.channels * l.inner, |_, rows| {
+        for (i, run) in rows.chunks_exact_mut(l.inner).enumerate() {
+            f(run, i % l.channels);
+        }
+    });
+}
+
+/// Per-channel values: one shared, or one per channel.
+fn per_channel_values<'a>(arg: &'static str, v: &'a [f32], channels: usize) -> Result<&'a [f32]> {
+    if v.len() != 1 && v.len() != channels {
+        return Err(Error::new(arg, format!("has {} values; expected 1 or {channels} (one per channel)", v.len())));
+    }
+    finite(arg, v).map(|_| v)
+}
+
+/// PReLU (`nn.PReLU`): `x` where `x > 0`, else `a·x`, with one `a` or one per channel.
+pub fn prelu(x: &[f32], layout: Channels, alpha: &[f32]) -> Result<Vec<f32>> {
+    layout.check(x.len())?;
+    let alpha = per_channel_values("weight", alpha, layout.channels)?;
+    mapped(x, |out| per_channel(out, layout, |xs, c| prelu_run(xs, alpha[c % alpha.len()])))
+}
+
+#[multiversion(targets("x86_64+avx512f+avx512bw", "x86_64+avx2+fma", "wasm32+simd128"))]
+fn prelu_run(xs: &mut [f32], a: f32) {
+    xs.iter_mut().for_each(|v| *v = if *v > 0.0 { *v } else { a * *v });
+}
+
+/// Dice (Zhou et al. 2018, DIN): `p = σ(BN(x))`, `out = α·(1 − p)·x + p·x`, with BN in
+/// inference mode (eps 1e-8 in DeepCTR-Torch and seed 003) and `α` shared or per channel.
+pub fn dice(x: &[f32], layout: Channels, alpha: &[f32], bn: BatchNorm) -> Result<Vec<f32>> {
+    layout.check(x.len())?;
+    let alpha = per_channel_values("alpha", alpha, layout.channels)?;
+    let affine = bn.affine(layout.channels)?;
+    mapped(x, |out| per_channel(out, layout, |xs, c| dice_run(xs, affine[c], alpha[c % alpha.len()])))
+}
+
+#[multiversion(targets("x86_64+avx512f+avx512bw", "x86_64+avx2+fma", "wasm32+simd128"))]
+fn dice_run(xs: &mut [f32], [m, k, b]: [f32; 3], a: f32) {
+    xs.iter_mut().for_each(|v| {
+        let p = 1.0 / (1.0 + exp_f32(-((*v - m) * k + b)));
+        *v *= a + (1.0 - a) * p;
+    });
+}
+
+/// `x / max(‖x‖₂, eps)` over each row of `size` (`F.normalize(x, dim=-1)`, eps 1e-12): an
+/// all-zero row stays zero.
+pub fn l2_normalize(x: &[f32], size: usize, eps: f32) -> Result<Vec<f32>> {
+    let size = row_width(x.len(), size)?;
+    eps_ok(eps)?;
+    mapped(x, |out| par::for_rows(out, size, |_, rows| rows.chunks_exact_mut(size).for_each(|r| l2_row(r, eps))))
+}
+
+#[multiversion(targets("x86_64+avx512f+avx512bw", "x86_64+avx2+fma", "wasm32+simd128"))]
+fn l2_row(row: &mut [f32], eps: f32) {
+    let norm = lanes_sum(row, |v| v * v).sqrt().max(eps);
+    row.iter_mut().for_each(|v| *v /= norm);
+}
