@@ -9,6 +9,11 @@ import type { GroupKeys } from './validate.js';
 const ARGUMENTS = [
   'labels', 'scores', 'weights', 'groups', 'groupWeights', 'weighting', 'probs', 'eps', 'threshold', 'k', 'gain',
   'emptyQueries', 'range', 'bins', 'histogram', 'boxesA', 'boxesB', 'offset',
+  // losses, ops and optimizers
+  'targets', 'preds', 'logits', 'distances', 'x1', 'x2', 'anchor', 'positive', 'negative', 'pos', 'neg', 'p', 'q',
+  'delta', 'alpha', 'gamma', 'margin', 'temperature', 'numClasses', 'reduction', 'size', 'dim', 'inputs', 'options',
+  'x', 'weight', 'bias', 'runningMean', 'runningVar', 'shape', 'tensors', 'optimizer', 'grads', 'state', 'step',
+  'lr', 'momentum', 'dampening', 'weightDecay', 'nesterov', 'lrDecay', 'betas',
 ];
 const CALLER_ERROR = new RegExp(`^(${ARGUMENTS.join('|')}): `);
 

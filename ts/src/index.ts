@@ -30,6 +30,24 @@ export type {
   AucAccumulatorOptions, AucAccumulatorJSON, GaucAccumulatorJSON, RankingAccumulatorOptions, RankingAccumulatorJSON,
 } from './accumulators.js';
 export { iou, boxIou } from './boxes.js';
+export {
+  mae, maeAsync, mse, mseAsync, huber, huberAsync, bce, bceAsync, bceWithLogits, bceWithLogitsAsync,
+  softmaxCrossEntropy, softmaxCrossEntropyAsync, focal, focalAsync, hinge, hingeAsync, bpr, bprAsync,
+  contrastive, contrastiveAsync, triplet, tripletAsync, nce, nceAsync, infoNce, infoNceAsync, klDiv, klDivAsync,
+} from './losses.js';
+export type {
+  Reduction, LossOptions, LossResult, GradArray, HuberOptions, BceOptions, SoftmaxCrossEntropyOptions, FocalOptions,
+  MarginOptions, ContrastiveOptions, TripletOptions, InfoNceOptions, KlDivOptions,
+} from './losses.js';
+export {
+  softmax, softmaxAsync, logSoftmax, logSoftmaxAsync, sigmoid, sigmoidAsync, relu, reluAsync, layerNorm, layerNormAsync,
+  batchNorm, batchNormAsync, prelu, preluAsync, dice, diceAsync, l2Normalize, l2NormalizeAsync,
+} from './ops.js';
+export type {
+  RowOptions, LayerNormOptions, ChannelOptions, BatchNormOptions, PreluOptions, DiceOptions, L2NormalizeOptions,
+} from './ops.js';
+export { SGD, Adagrad, RMSprop, Adam, AdamW } from './optim.js';
+export type { SGDOptions, AdagradOptions, RMSpropOptions, AdamOptions } from './optim.js';
 export type { IouOptions } from './boxes.js';
 
 import { current } from './backends/registry.js';

@@ -73,8 +73,9 @@ pub fn log_softmax(x: &[f32], size: usize) -> Result<Vec<f32>> {
 #[multiversion(targets("x86_64+avx512f+avx512bw", "x86_64+avx2+fma", "wasm32+simd128"))]
 fn log_softmax_row(row: &mut [f32]) {
     let m = lanes_max(row);
-    let lse = m + lanes_sum(row, |v| exp_f32(v - m)).ln();
-    row.iter_mut().for_each(|v| *v -= lse);
+    // (x − max) − ln Σ: subtracting `max + ln Σ` instead would round it at max's magnitude.
+    let ln_sum = lanes_sum(row, |v| exp_f32(v - m)).ln();
+    row.iter_mut().for_each(|v| *v = (*v - m) - ln_sum);
 }
 
 /// `1 / (1 + e^−x)` elementwise.
@@ -251,4 +252,32 @@ pub fn l2_normalize(x: &[f32], size: usize, eps: f32) -> Result<Vec<f32>> {
 fn l2_row(row: &mut [f32], eps: f32) {
     let norm = lanes_sum(row, |v| v * v).sqrt().max(eps);
     row.iter_mut().for_each(|v| *v /= norm);
+}
+
+/// The bindings' single entry point: `name` is the facade's function name; `size` the row
+/// width (row ops) or channel count (channel ops), `inner` the channel ops' L; `tensors` the
+/// op's parameter vectors in the order below (an empty one is absent); `params` its scalars.
+pub fn op(name: &str, x: &[f32], size: usize, inner: usize, tensors: &[&[f32]], params: &[f32]) -> Result<Vec<f32>> {
+    let t = |i: usize| tensors.get(i).copied().filter(|t| !t.is_empty());
+    let p = |i: usize| params.get(i).copied().ok_or_else(|| Error::new("options", format!("{name} takes more parameters")));
+    let layout = Channels { channels: size, inner: inner.max(1) };
+    let bn = |first: usize, eps: f32| BatchNorm {
+        mean: t(first).unwrap_or_default(),
+        var: t(first + 1).unwrap_or_default(),
+        weight: t(first + 2),
+        bias: t(first + 3),
+        eps,
+    };
+    match name {
+        "softmax" => softmax(x, size),
+        "logSoftmax" => log_softmax(x, size),
+        "sigmoid" => sigmoid(x),
+        "relu" => relu(x),
+        "layerNorm" => layer_norm(x, size, t(0), t(1), p(0)?),
+        "batchNorm" => batch_norm(x, layout, bn(0, p(0)?)),
+        "prelu" => prelu(x, layout, t(0).unwrap_or_default()),
+        "dice" => dice(x, layout, t(0).unwrap_or_default(), bn(1, p(0)?)),
+        "l2Normalize" => l2_normalize(x, size, p(0)?),
+        _ => Err(Error::new("op", format!("unknown op '{name}'"))),
+    }
 }

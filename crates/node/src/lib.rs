@@ -9,6 +9,7 @@ use napi_derive::napi;
 use reckit_core::{GroupWeighting, Score};
 
 mod metrics;
+mod training;
 
 /// A core error becomes an `InvalidArg` error whose message starts with the argument's name;
 /// a panic (a bug) becomes an error instead of unwinding into Node.

@@ -18,17 +18,43 @@ macro_rules! with_scores {
     };
 }
 
-/// A kernel on libuv's thread pool; the typed arrays it captured stay referenced until it ends.
-pub struct Job(Option<Box<dyn FnOnce() -> core::Result<Vec<f64>> + Send>>);
+/// A kernel's result as the JavaScript value it resolves to.
+pub trait IntoJs: Send + 'static {
+    type Js: ToNapiValue + TypeName;
+    fn into_js(self) -> Self::Js;
+}
 
-impl Task for Job {
-    type Output = Vec<f64>;
-    type JsValue = Float64Array;
-    fn compute(&mut self) -> Result<Vec<f64>> {
+impl IntoJs for Vec<f64> {
+    type Js = Float64Array;
+    fn into_js(self) -> Float64Array {
+        Float64Array::new(self)
+    }
+}
+
+impl IntoJs for Vec<f32> {
+    type Js = Float32Array;
+    fn into_js(self) -> Float32Array {
+        Float32Array::new(self)
+    }
+}
+
+/// A kernel on libuv's thread pool; the typed arrays it captured stay referenced until it ends.
+pub struct Job<O>(Option<Box<dyn FnOnce() -> core::Result<O> + Send>>);
+
+impl<O> Job<O> {
+    pub fn new(f: impl FnOnce() -> core::Result<O> + Send + 'static) -> Self {
+        Job(Some(Box::new(f)))
+    }
+}
+
+impl<O: IntoJs> Task for Job<O> {
+    type Output = O;
+    type JsValue = O::Js;
+    fn compute(&mut self) -> Result<O> {
         run(self.0.take().expect("a job runs once"))
     }
-    fn resolve(&mut self, _: Env, value: Vec<f64>) -> Result<Float64Array> {
-        Ok(Float64Array::new(value))
+    fn resolve(&mut self, _: Env, value: O) -> Result<O::Js> {
+        Ok(value.into_js())
     }
 }
 
@@ -40,8 +66,8 @@ macro_rules! kernel {
             run(|| $body).map(Float64Array::new)
         }
         #[napi(ts_return_type = "Promise<Float64Array>")]
-        pub fn $name_async($($arg: $ty),*) -> AsyncTask<Job> {
-            AsyncTask::new(Job(Some(Box::new(move || $body))))
+        pub fn $name_async($($arg: $ty),*) -> AsyncTask<Job<Vec<f64>>> {
+            AsyncTask::new(Job::new(move || $body))
         }
     };
 }

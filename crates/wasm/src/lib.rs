@@ -7,6 +7,7 @@ use reckit_core::{GroupWeighting, Score};
 use wasm_bindgen::prelude::*;
 
 mod metrics;
+mod training;
 
 #[cfg(feature = "threads")]
 pub use wasm_bindgen_rayon::init_thread_pool;

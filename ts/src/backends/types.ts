@@ -42,6 +42,18 @@ export interface Kernels {
   aucFromHistogram(positives: Float64Array, negatives: Float64Array): Float64Array;
   /** Row-major N × M. */
   boxIou(boxesA: Float64Array, boxesB: Float64Array, offset: number): Float64Array;
+  /**
+   * Loss `name` (the facade's function name) over `inputs` in call order (one precision),
+   * class ids for softmax cross-entropy, numeric options in the core's order:
+   * `[value(s), ...gradients]` (crates/core/src/losses/mod.rs, `loss`).
+   */
+  loss(name: string, inputs: Scores[], ids: Uint32Array | undefined, params: Float64Array, reduction: string, grad: boolean): Scores[];
+  /** Op `name` over rows of `size` (or C channels of length `inner`); crates/core/src/ops.rs, `op`. */
+  op(name: string, x: Float32Array, size: number, inner: number, tensors: Float32Array[], params: Float32Array): Float32Array;
+  /** State values per parameter of an optimizer; checks its hyper-parameters. */
+  optimizerStateSlots(name: string, hyper: Float64Array): number;
+  /** One step of optimizer `name`, updating `params` and `state` in place. */
+  optimizerStep(name: string, hyper: Float64Array, step: number, params: Float32Array, grads: Float32Array, state: Float32Array): void;
   simdLevel(): string;
   threads(): number;
   releaseMemory(): void;
@@ -50,7 +62,7 @@ export interface Kernels {
 /** The kernels that also run off the calling thread (every one whose cost grows with n). */
 export const asyncKernelNames = [
   'auc', 'gauc', 'rocCurve', 'prCurve', 'averagePrecision', 'ks', 'logLoss', 'binaryStats',
-  'rankingMetrics', 'aucHistogram', 'aucFromHistogram', 'boxIou', 'threads',
+  'rankingMetrics', 'aucHistogram', 'aucFromHistogram', 'boxIou', 'loss', 'op', 'threads',
 ] as const satisfies readonly (keyof Kernels)[];
 
 export type AsyncKernelName = (typeof asyncKernelNames)[number];

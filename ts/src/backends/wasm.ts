@@ -5,7 +5,7 @@ import { workerKernels } from './worker-client.js';
 /** Kernels whose wasm export has the facade's signature (scores of either precision). */
 const direct = [
   'rocCurve', 'prCurve', 'averagePrecision', 'ks', 'logLoss', 'binaryStats', 'rankingMetrics',
-  'aucHistogram', 'aucFromHistogram', 'boxIou',
+  'aucHistogram', 'aucFromHistogram', 'boxIou', 'loss', 'op', 'optimizerStateSlots', 'optimizerStep',
 ] as const;
 
 /** The functions wasm-bindgen generates for crates/wasm. */

@@ -115,7 +115,7 @@ pub(crate) fn drive<T: Score>(
     });
     let value = match reduction {
         Reduction::None => values,
-        _ => vec![sums.iter().sum::<f64>() * scale],
+        _ => vec![sums.iter().fold(0.0, |a, b| a + b) * scale], // not `sum()`: it gives −0 when empty
     };
     Loss { value, grads }
 }

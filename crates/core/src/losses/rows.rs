@@ -13,15 +13,16 @@ pub enum Targets<'a, T> {
     Soft(&'a [T]),
 }
 
-/// `max` and `ln Σ e^(x − max)` of a row, scaled by `1/t`.
-fn log_sum_exp<T: Score>(xs: &[T], t: f64) -> (f64, f64) {
-    let m = xs.iter().fold(f64::NEG_INFINITY, |m, x| m.max(x.to_f64() / t));
-    (m, xs.iter().map(|x| (x.to_f64() / t - m).exp()).sum::<f64>().ln())
+/// `max` and `ln Σ e^(x − max)` of a row: `log_softmax(x) = (x − max) − ln Σ`, each term
+/// small, so nothing rounds at the logits' magnitude.
+fn log_sum_exp<T: Score>(xs: &[T]) -> (f64, f64) {
+    let m = xs.iter().fold(f64::NEG_INFINITY, |m, x| m.max(x.to_f64()));
+    (m, xs.iter().map(|x| (x.to_f64() - m).exp()).sum::<f64>().ln())
 }
 
 /// Softmax cross-entropy of logits (N × C, row-major): `−Σ_c t_c·log_softmax(x)_c` per row,
 /// with `t` one-hot for class ids or a soft distribution (each in [0, 1]). `log_softmax` is
-/// computed as `x − max − ln Σ e^(x − max)`, so logits of ±1e4 are exact. Gradient
+/// computed as `(x − max) − ln Σ e^(x − max)`, so logits of ±1e4 are exact. Gradient
 /// `softmax(x)·Σt − t`. Reference: `torch.nn.functional.cross_entropy` (class indices or
 /// probabilities).
 pub fn softmax_cross_entropy<T: Score>(targets: Targets<T>, logits: &[T], classes: usize, r: Reduction, grad: bool) -> Result<Loss<T>> {
@@ -44,7 +45,7 @@ pub fn softmax_cross_entropy<T: Score>(targets: Targets<T>, logits: &[T], classe
     finite("logits", logits)?;
     Ok(drive(n, &[classes], r, grad, |i, s, g| {
         let x = &logits[i * classes..(i + 1) * classes];
-        let (m, lse) = log_sum_exp(x, 1.0);
+        let (m, ln_sum) = log_sum_exp(x);
         let target = |c: usize| match targets {
             Targets::Classes(ids) => (ids[i] as usize == c) as u8 as f64,
             Targets::Soft(t) => t[i * classes + c].to_f64(),
@@ -53,13 +54,13 @@ pub fn softmax_cross_entropy<T: Score>(targets: Targets<T>, logits: &[T], classe
         for c in 0..classes {
             let t = target(c);
             if t != 0.0 {
-                loss += t * (m + lse - x[c].to_f64());
+                loss += t * (ln_sum - (x[c].to_f64() - m));
                 total += t;
             }
         }
         if g.wanted() {
             for c in 0..classes {
-                g.set(0, c, ((x[c].to_f64() - m - lse).exp() * total - target(c)) * s);
+                g.set(0, c, ((x[c].to_f64() - m - ln_sum).exp() * total - target(c)) * s);
             }
         }
         loss
@@ -102,16 +103,19 @@ pub fn info_nce<T: Score>(pos: &[T], neg: &[T], temperature: f64, r: Reduction, 
     let k = negatives(pos, neg)?;
     let t = temperature;
     Ok(drive(pos.len(), &[1, k], r, grad, |i, s, g| {
-        let (p, row) = (pos[i].to_f64() / t, &neg[i * k..(i + 1) * k]);
-        let m = row.iter().fold(p, |m, x| m.max(x.to_f64() / t));
-        let lse = m + ((p - m).exp() + row.iter().map(|x| (x.to_f64() / t - m).exp()).sum::<f64>()).ln();
+        // Logits relative to the row's maximum, (x − max)/τ: dividing first and subtracting
+        // after would round at the magnitude of x/τ (1.4e5 for ±1e4 at τ = 0.07).
+        let (p, row) = (pos[i].to_f64(), &neg[i * k..(i + 1) * k]);
+        let m = row.iter().fold(p, |m, x| m.max(x.to_f64()));
+        let z = |x: f64| (x - m) / t;
+        let ln_sum = (z(p).exp() + row.iter().map(|x| z(x.to_f64()).exp()).sum::<f64>()).ln();
         if g.wanted() {
-            g.set(0, 0, ((p - lse).exp() - 1.0) / t * s);
+            g.set(0, 0, ((z(p) - ln_sum).exp() - 1.0) / t * s);
             for (j, x) in row.iter().enumerate() {
-                g.set(1, j, (x.to_f64() / t - lse).exp() / t * s);
+                g.set(1, j, (z(x.to_f64()) - ln_sum).exp() / t * s);
             }
         }
-        lse - p
+        ln_sum - z(p)
     }))
 }
 
