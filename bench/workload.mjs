@@ -1,7 +1,8 @@
 // The bench's data, workloads and timer, shared by the Node run and the browser page.
 import { jsAuc, jsGauc, jsRanking, jsRocCurve } from './baseline.mjs';
 
-const lcg = (seed) => {
+/** A full-period 32-bit LCG: uniform draws in [0, 1), the same sequence for a seed everywhere. */
+export const lcg = (seed) => {
   let s = seed;
   return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
 };

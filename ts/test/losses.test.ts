@@ -28,8 +28,13 @@ function inputs(c: Case, f32: boolean): unknown[] {
     : Object.fromEntries(Object.entries(x as Record<string, number[]>).map(([k, v]) => [k, typed(v)])));
 }
 
-function checkGrad(got: unknown, want: Grad, f32: boolean) {
-  const [rtol, atol] = f32 ? [1e-6, 1e-37] : [1e-12, 1e-300];
+/**
+ * Gradient tolerance. One row of the InfoNCE case at τ = 0.07 is ill-conditioned (loss ~3e-5 from
+ * logits ~±14): torch's own float64 value is 2.8e-12 relative from the exact one (mpmath), so
+ * that case is held to 1e-10.
+ */
+function checkGrad(got: unknown, want: Grad, f32: boolean, illConditioned: boolean) {
+  const [rtol, atol] = f32 ? [1e-6, 1e-37] : [illConditioned ? 1e-10 : 1e-12, 1e-300];
   if (Array.isArray(want)) {
     expect(got).toBeInstanceOf(f32 ? Float32Array : Float64Array);
     close(got as Float64Array, want, rtol, atol);
@@ -49,7 +54,7 @@ describe.each(['f64', 'f32'])('losses = PyTorch (float64 autograd), %s inputs', 
     const r = call(c.fn, ...args, { ...c.options, grad: true });
     // Values are computed in f64 either way, so both precisions meet the f64 tolerance.
     close(r.value, c.expected.value as number | number[], 1e-12, 1e-14);
-    checkGrad(r.grad, c.expected.grad as Grad, f32);
+    checkGrad(r.grad, c.expected.grad as Grad, f32, c.fn === 'infoNce' && (c.options as { temperature?: number }).temperature === 0.07);
     // Without grad: the same value; off the thread: the same result.
     expect(call(c.fn, ...args, c.options)).toEqual(r.value);
     expect(await call(`${c.fn}Async`, ...args, { ...c.options, grad: true })).toEqual(r);

@@ -7,7 +7,7 @@
 //! and allocate nothing per row; large inputs are split across rayon's pool by whole rows.
 //! Definitions follow `torch.nn.functional` (reference outputs in `python/make_loss_fixtures.py`).
 
-use crate::math::{exp_f32, lanes_max, lanes_sum};
+use crate::math::{exp_f32, lanes_max, lanes_sum, lanes_sum_f64};
 use crate::{par, Error, Result};
 use multiversion::multiversion;
 
@@ -127,11 +127,13 @@ pub fn layer_norm(x: &[f32], size: usize, weight: Option<&[f32]>, bias: Option<&
 
 #[multiversion(targets("x86_64+avx512f+avx512bw", "x86_64+avx2+fma", "wasm32+simd128"))]
 fn layer_norm_row(row: &mut [f32], w: Option<&[f32]>, b: Option<&[f32]>, eps: f32) {
-    let n = row.len() as f32;
-    let mean = lanes_sum(row, |v| v) / n;
-    let var = lanes_sum(row, |v| (v - mean) * (v - mean)) / n;
-    let rstd = 1.0 / (var + eps).sqrt();
-    row.iter_mut().for_each(|v| *v = (*v - mean) * rstd);
+    // Mean and variance accumulate in f64: in f32 a row whose outputs nearly cancel against
+    // the bias was off by 2e-7 absolute (bench/losses.mjs's check).
+    let n = row.len() as f64;
+    let mean = lanes_sum_f64(row.len(), |j| row[j] as f64) / n;
+    let var = lanes_sum_f64(row.len(), |j| (row[j] as f64 - mean).powi(2)) / n;
+    let rstd = 1.0 / (var + eps as f64).sqrt();
+    row.iter_mut().for_each(|v| *v = ((*v as f64 - mean) * rstd) as f32);
     if let Some(w) = w {
         row.iter_mut().zip(w).for_each(|(v, w)| *v *= w);
     }

@@ -18,7 +18,8 @@ mod rows;
 pub use pointwise::{bce, bce_with_logits, bpr, contrastive, focal, hinge, huber, mae, mse, triplet, Focal};
 pub use rows::{contrastive_embeddings, info_nce, kl_div, nce, softmax_cross_entropy, triplet_embeddings, Targets};
 
-use crate::{check, par, Error, Result, Score};
+use crate::{par, Error, Result, Score};
+use multiversion::multiversion;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reduction {
@@ -64,6 +65,10 @@ impl<T: Score> RowGrads<'_, T> {
     pub(crate) fn wanted(&self) -> bool {
         !self.0[0].is_empty()
     }
+    /// Input `k`'s gradient row (empty without gradients).
+    pub(crate) fn row(&mut self, k: usize) -> &mut [T] {
+        self.0[k]
+    }
 }
 
 /// Runs `row(i, scale, grads)` over `rows` rows: it returns row `i`'s loss and writes
@@ -98,26 +103,118 @@ pub(crate) fn drive<T: Score>(
     }
 
     let sums = par::map_each(&mut items, rows * widths.iter().max().copied().unwrap_or(1), |(start, vals, parts)| {
-        let n = CHUNK.min(rows - *start);
-        let mut sum = 0.0;
-        for r in 0..n {
-            let mut g = RowGrads([&mut [], &mut [], &mut []]);
-            for (k, (p, w)) in parts.iter_mut().zip(widths).enumerate() {
-                g.0[k] = &mut p[r * w..(r + 1) * w];
-            }
-            let l = row(*start + r, scale, &mut g);
-            if let Some(v) = vals.get_mut(r) {
-                *v = l;
-            }
-            sum += l;
-        }
-        sum
+        drive_chunk(*start, CHUNK.min(rows - *start), widths, parts, vals, scale, &row)
     });
     let value = match reduction {
         Reduction::None => values,
         _ => vec![sums.iter().fold(0.0, |a, b| a + b) * scale], // not `sum()`: it gives −0 when empty
     };
     Loss { value, grads }
+}
+
+/// Elements per block of [`pointwise`]: stack buffers that its vectorised loop fills.
+const BLOCK: usize = 256;
+
+/// The fast path of the one-element-per-row losses: `f(a_i, b_i) → (loss_i, ∂loss_i/∂b_i)`.
+/// The gradient is for `b`; with `mirror` also for `a`, as its negation (pairwise losses whose
+/// loss depends on `b − a`). `f` runs in a tight loop over stack blocks, so with the `math`
+/// functions it vectorises; sums use four lanes in a fixed order (identical on every backend).
+pub(crate) fn pointwise<T: Score>(
+    a: &[T],
+    b: &[T],
+    reduction: Reduction,
+    grad: bool,
+    mirror: bool,
+    f: impl Fn(f64, f64) -> (f64, f64) + Sync + Send + Copy,
+) -> Loss<T> {
+    let n = b.len();
+    let scale = if reduction == Reduction::Mean { 1.0 / n as f64 } else { 1.0 };
+    let mut gb = vec![T::ZERO; if grad { n } else { 0 }];
+    let mut ga = vec![T::ZERO; if grad && mirror { n } else { 0 }];
+    let mut values = vec![0.0; if reduction == Reduction::None { n } else { 0 }];
+    fn take<'a, X>(s: &mut &'a mut [X], n: usize) -> &'a mut [X] {
+        let all = std::mem::take(s);
+        let (head, tail) = all.split_at_mut(if all.is_empty() { 0 } else { n });
+        *s = tail;
+        head
+    }
+    let (mut gb_, mut ga_, mut v_) = (&mut gb[..], &mut ga[..], &mut values[..]);
+    let mut items: Vec<_> = (0..n)
+        .step_by(CHUNK)
+        .map(|start| {
+            let m = CHUNK.min(n - start);
+            (start, take(&mut gb_, m), take(&mut ga_, m), take(&mut v_, m))
+        })
+        .collect();
+    let sums = par::map_each(&mut items, n, |(start, gb, ga, v)| {
+        let end = (*start + CHUNK).min(n);
+        pointwise_chunk(&a[*start..end], &b[*start..end], f, scale, gb, ga, v)
+    });
+    let grads = if !grad { vec![] } else if mirror { vec![ga, gb] } else { vec![gb] };
+    let value = match reduction {
+        Reduction::None => values,
+        _ => vec![sums.iter().fold(0.0, |s, x| s + x) * scale],
+    };
+    Loss { value, grads }
+}
+
+#[multiversion(targets("x86_64+avx512f+avx512bw", "x86_64+avx2+fma", "wasm32+simd128"))]
+fn pointwise_chunk<T: Score, F: Fn(f64, f64) -> (f64, f64)>(a: &[T], b: &[T], f: F, scale: f64, gb: &mut [T], ga: &mut [T], v: &mut [f64]) -> f64 {
+    let (mut acc, mut l, mut d) = ([0.0f64; 4], [0.0f64; BLOCK], [0.0f64; BLOCK]);
+    for start in (0..b.len()).step_by(BLOCK) {
+        let m = BLOCK.min(b.len() - start);
+        let (a, b) = (&a[start..start + m], &b[start..start + m]);
+        for i in 0..m {
+            let (x, y) = f(a[i].to_f64(), b[i].to_f64());
+            l[i] = x;
+            d[i] = y * scale;
+        }
+        let lanes = l[..m].chunks_exact(4);
+        let rest: f64 = lanes.remainder().iter().sum();
+        for c in lanes {
+            for j in 0..4 {
+                acc[j] += c[j];
+            }
+        }
+        acc[0] += rest;
+        if let Some(g) = gb.get_mut(start..start + m) {
+            g.iter_mut().zip(&d[..m]).for_each(|(g, d)| *g = T::from_f64(*d));
+        }
+        if let Some(g) = ga.get_mut(start..start + m) {
+            g.iter_mut().zip(&d[..m]).for_each(|(g, d)| *g = T::from_f64(-*d));
+        }
+        if let Some(v) = v.get_mut(start..start + m) {
+            v.copy_from_slice(&l[..m]);
+        }
+    }
+    (acc[0] + acc[1]) + (acc[2] + acc[3])
+}
+
+/// Rows `start..start + n` of [`drive`], compiled for each SIMD level so the inlined row
+/// function's inner loops (over classes, negatives, embedding dims) vectorise.
+#[multiversion(targets("x86_64+avx512f+avx512bw", "x86_64+avx2+fma", "wasm32+simd128"))]
+fn drive_chunk<T: Score, F: Fn(usize, f64, &mut RowGrads<T>) -> f64>(
+    start: usize,
+    n: usize,
+    widths: &[usize],
+    parts: &mut [&mut [T]],
+    vals: &mut [f64],
+    scale: f64,
+    row: &F,
+) -> f64 {
+    let mut sum = 0.0;
+    for r in 0..n {
+        let mut g = RowGrads([&mut [], &mut [], &mut []]);
+        for (k, (p, w)) in parts.iter_mut().zip(widths).enumerate() {
+            g.0[k] = &mut p[r * w..(r + 1) * w];
+        }
+        let l = row(start + r, scale, &mut g);
+        if let Some(v) = vals.get_mut(r) {
+            *v = l;
+        }
+        sum += l;
+    }
+    sum
 }
 
 /// Every element of `xs` passes `ok`; otherwise an error naming the first that does not.

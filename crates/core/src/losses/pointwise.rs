@@ -1,7 +1,7 @@
 //! Losses of one element (or one pair of elements) per row.
 
-use super::{check, drive, eps, finite, in_unit, positive, same_len, Loss, Reduction, RowGrads};
-use crate::math::{sigmoid, softplus};
+use super::{check, eps, finite, in_unit, pointwise, positive, same_len, Loss, Reduction};
+use crate::math::{ln, sigmoid, softplus};
 use crate::{Result, Score};
 
 /// Targets and predictions of equal length, both finite.
@@ -12,12 +12,8 @@ fn pair<T: Score>(targets: &[T], preds: &[T], preds_arg: &'static str) -> Result
 }
 
 /// `f(y, p) → (loss, ∂loss/∂p)` on every element; the gradient is of `preds`.
-fn elementwise<T: Score>(y: &[T], p: &[T], r: Reduction, grad: bool, f: impl Fn(f64, f64) -> (f64, f64) + Sync + Send) -> Loss<T> {
-    drive(p.len(), &[1], r, grad, |i, s, g: &mut RowGrads<T>| {
-        let (l, d) = f(y[i].to_f64(), p[i].to_f64());
-        g.set(0, 0, d * s);
-        l
-    })
+fn elementwise<T: Score>(y: &[T], p: &[T], r: Reduction, grad: bool, f: impl Fn(f64, f64) -> (f64, f64) + Sync + Send + Copy) -> Loss<T> {
+    pointwise(y, p, r, grad, false, f)
 }
 
 fn sign(x: f64) -> f64 {
@@ -28,13 +24,13 @@ fn sign(x: f64) -> f64 {
 /// Reference: `torch.nn.functional.l1_loss`.
 pub fn mae<T: Score>(targets: &[T], preds: &[T], r: Reduction, grad: bool) -> Result<Loss<T>> {
     pair(targets, preds, "preds")?;
-    Ok(elementwise(targets, preds, r, grad, |y, p| ((p - y).abs(), sign(p - y))))
+    Ok(elementwise(targets, preds, r, grad, #[inline(always)] |y, p| ((p - y).abs(), sign(p - y))))
 }
 
 /// Mean squared error: `(p − y)²` per element. Reference: `torch.nn.functional.mse_loss`.
 pub fn mse<T: Score>(targets: &[T], preds: &[T], r: Reduction, grad: bool) -> Result<Loss<T>> {
     pair(targets, preds, "preds")?;
-    Ok(elementwise(targets, preds, r, grad, |y, p| ((p - y) * (p - y), 2.0 * (p - y))))
+    Ok(elementwise(targets, preds, r, grad, #[inline(always)] |y, p| ((p - y) * (p - y), 2.0 * (p - y))))
 }
 
 /// Huber loss with threshold `delta > 0`: `½d²` where `|d| < δ`, else `δ·(|d| − ½δ)`, with
@@ -42,7 +38,7 @@ pub fn mse<T: Score>(targets: &[T], preds: &[T], r: Reduction, grad: bool) -> Re
 pub fn huber<T: Score>(targets: &[T], preds: &[T], delta: f64, r: Reduction, grad: bool) -> Result<Loss<T>> {
     positive("delta", delta)?;
     pair(targets, preds, "preds")?;
-    Ok(elementwise(targets, preds, r, grad, |y, p| {
+    Ok(elementwise(targets, preds, r, grad, #[inline(always)] |y, p| {
         let d = p - y;
         if d.abs() < delta { (0.5 * d * d, d) } else { (delta * (d.abs() - 0.5 * delta), delta * sign(d)) }
     }))
@@ -50,8 +46,8 @@ pub fn huber<T: Score>(targets: &[T], preds: &[T], delta: f64, r: Reduction, gra
 
 /// `y·ln q + (1 − y)·ln(1 − q)` with `0·ln 0 = 0` (as `torch.xlogy`), negated.
 fn cross_entropy(y: f64, q: f64) -> f64 {
-    let a = if y > 0.0 { y * q.ln() } else { 0.0 };
-    let b = if y < 1.0 { (1.0 - y) * (1.0 - q).ln() } else { 0.0 };
+    let a = if y > 0.0 { y * ln(q) } else { 0.0 };
+    let b = if y < 1.0 { (1.0 - y) * ln(1.0 - q) } else { 0.0 };
     -(a + b)
 }
 
@@ -64,7 +60,7 @@ pub fn bce<T: Score>(targets: &[T], probs: &[T], eps_: f64, r: Reduction, grad: 
     same_len("probs", probs.len(), targets.len(), "the length of targets")?;
     in_unit("targets", targets, "targets")?;
     in_unit("probs", probs, "probabilities")?;
-    Ok(elementwise(targets, probs, r, grad, |y, p| {
+    Ok(elementwise(targets, probs, r, grad, #[inline(always)] |y, p| {
         let q = p.clamp(eps_, 1.0 - eps_);
         let d = if q == p { (1.0 - y) / (1.0 - q) - y / q } else { 0.0 };
         (cross_entropy(y, q), d)
@@ -77,7 +73,7 @@ pub fn bce_with_logits<T: Score>(targets: &[T], logits: &[T], r: Reduction, grad
     same_len("logits", logits.len(), targets.len(), "the length of targets")?;
     in_unit("targets", targets, "targets")?;
     finite("logits", logits)?;
-    Ok(elementwise(targets, logits, r, grad, |y, x| (x.max(0.0) - x * y + (-x.abs()).exp().ln_1p(), sigmoid(x) - y)))
+    Ok(elementwise(targets, logits, r, grad, #[inline(always)] |y, x| (softplus(x) - x * y, sigmoid(x) - y)))
 }
 
 /// Options of [`focal`].
@@ -109,11 +105,11 @@ pub fn focal<T: Score>(targets: &[T], preds: &[T], f: Focal, r: Reduction, grad:
     same_len("preds", preds.len(), targets.len(), "the length of targets")?;
     in_unit("targets", targets, "targets")?;
     if f.logits { finite("preds", preds)? } else { in_unit("preds", preds, "probabilities")? }
-    Ok(elementwise(targets, preds, r, grad, |y, x| {
+    Ok(elementwise(targets, preds, r, grad, #[inline(always)] |y, x| {
         // p, 1 − p, ce and ∂ce/∂x, ∂p/∂x for either input kind.
         let (p, q, ce, dce, dp) = if f.logits {
             let (p, q) = (sigmoid(x), sigmoid(-x));
-            (p, q, x.max(0.0) - x * y + (-x.abs()).exp().ln_1p(), p - y, p * q)
+            (p, q, softplus(x) - x * y, p - y, p * q)
         } else {
             let p = x.clamp(f.eps, 1.0 - f.eps);
             let inside = p == x;
@@ -137,7 +133,7 @@ pub fn hinge<T: Score>(labels: &[T], scores: &[T], margin: f64, r: Reduction, gr
     same_len("scores", scores.len(), labels.len(), "the length of labels")?;
     check("labels", labels, "hinge labels must be -1, 0 (read as -1) or 1", |y| y == -1.0 || y == 0.0 || y == 1.0)?;
     finite("scores", scores)?;
-    Ok(elementwise(labels, scores, r, grad, |y, s| {
+    Ok(elementwise(labels, scores, r, grad, #[inline(always)] |y, s| {
         let y = if y == 0.0 { -1.0 } else { y };
         let m = margin - y * s;
         if m >= 0.0 { (m, -y) } else { (0.0, 0.0) }
@@ -150,13 +146,8 @@ pub fn bpr<T: Score>(pos: &[T], neg: &[T], r: Reduction, grad: bool) -> Result<L
     same_len("neg", neg.len(), pos.len(), "the length of pos")?;
     finite("pos", pos)?;
     finite("neg", neg)?;
-    Ok(drive(pos.len(), &[1, 1], r, grad, |i, s, g| {
-        let d = neg[i].to_f64() - pos[i].to_f64();
-        let q = sigmoid(d) * s;
-        g.set(0, 0, -q);
-        g.set(1, 0, q);
-        softplus(d)
-    }))
+    // The loss depends on neg − pos: the gradient for pos is minus neg's.
+    Ok(pointwise(pos, neg, r, grad, true, #[inline(always)] |p, n| (softplus(n - p), sigmoid(n - p))))
 }
 
 /// Contrastive loss (Hadsell et al. 2006) from distances: `k·(y·d² + (1 − y)·max(0, m − d)²)`
@@ -170,7 +161,7 @@ pub fn contrastive<T: Score>(labels: &[T], distances: &[T], margin: f64, half: b
     in_unit("labels", labels, "contrastive labels")?;
     check("distances", distances, "distances must be finite and >= 0", |d| d.is_finite() && d >= 0.0)?;
     let k = if half { 0.5 } else { 1.0 };
-    Ok(elementwise(labels, distances, r, grad, |y, d| contrastive_term(y, d, margin, k)))
+    Ok(elementwise(labels, distances, r, grad, #[inline(always)] |y, d| contrastive_term(y, d, margin, k)))
 }
 
 /// `(loss, ∂loss/∂d)` of one pair.
@@ -188,13 +179,9 @@ pub fn triplet<T: Score>(pos: &[T], neg: &[T], margin: f64, r: Reduction, grad: 
     same_len("neg", neg.len(), pos.len(), "the length of pos")?;
     check("pos", pos, "distances must be finite and >= 0", |d| d.is_finite() && d >= 0.0)?;
     check("neg", neg, "distances must be finite and >= 0", |d| d.is_finite() && d >= 0.0)?;
-    Ok(drive(pos.len(), &[1, 1], r, grad, |i, s, g| {
-        let m = pos[i].to_f64() - neg[i].to_f64() + margin;
-        if m < 0.0 {
-            return 0.0;
-        }
-        g.set(0, 0, s);
-        g.set(1, 0, -s);
-        m
+    // d_neg's gradient is minus d_pos's; at the hinge itself it passes (torch.clamp).
+    Ok(pointwise(pos, neg, r, grad, true, #[inline(always)] |p, n| {
+        let m = p - n + margin;
+        if m >= 0.0 { (m, -1.0) } else { (0.0, 0.0) }
     }))
 }
