@@ -88,19 +88,35 @@ pub(crate) fn sigmoid(x: f64) -> f64 {
     if x >= 0.0 { 1.0 / (1.0 + e) } else { e / (1.0 + e) }
 }
 
-/// `Σ_{j<n} f(j)` over four interleaved lanes, folded at the end: vectorises where one running
-/// sum cannot (the compiler may not reorder float additions), in an order fixed by the code.
+/// `Σ f(x)` over four interleaved lanes, folded at the end: vectorises where one running sum
+/// cannot (the compiler may not reorder float additions), in an order fixed by the code.
+/// Iterating chunks (not indices) leaves no bounds checks in the loop.
 #[inline(always)]
-pub(crate) fn lanes_sum_f64(n: usize, f: impl Fn(usize) -> f64) -> f64 {
-    let mut acc = [0.0f64; 4];
-    let full = n - n % 4;
-    for j in (0..full).step_by(4) {
-        for l in 0..4 {
-            acc[l] += f(j + l);
+pub(crate) fn lanes_sum_by<T: Copy>(xs: &[T], f: impl Fn(T) -> f64) -> f64 {
+    lanes_sum_zip(xs, xs, |x, _| f(x))
+}
+
+/// `Σ f(a_j, b_j)` over the common length, as [`lanes_sum_by`]: `f` fills a stack block in a
+/// plain map loop (which vectorises; mapping inside the four-lane sum did not, 2.5× slower),
+/// then the block is summed in four lanes.
+#[inline(always)]
+pub(crate) fn lanes_sum_zip<A: Copy, B: Copy>(a: &[A], b: &[B], f: impl Fn(A, B) -> f64) -> f64 {
+    const BLOCK: usize = 64;
+    let n = a.len().min(b.len());
+    let (mut acc, mut block) = ([0.0f64; 4], [0.0f64; BLOCK]);
+    for start in (0..n).step_by(BLOCK) {
+        let m = BLOCK.min(n - start);
+        for ((o, &x), &y) in block[..m].iter_mut().zip(&a[start..start + m]).zip(&b[start..start + m]) {
+            *o = f(x, y);
         }
-    }
-    for j in full..n {
-        acc[0] += f(j);
+        let lanes = block[..m].chunks_exact(4);
+        let rest: f64 = lanes.remainder().iter().sum();
+        for c in lanes {
+            for l in 0..4 {
+                acc[l] += c[l];
+            }
+        }
+        acc[0] += rest;
     }
     (acc[0] + acc[1]) + (acc[2] + acc[3])
 }

@@ -7,16 +7,23 @@
 //! and allocate nothing per row; large inputs are split across rayon's pool by whole rows.
 //! Definitions follow `torch.nn.functional` (reference outputs in `python/make_loss_fixtures.py`).
 
-use crate::math::{exp_f32, lanes_max, lanes_sum, lanes_sum_f64};
+use crate::math::{exp_f32, lanes_max, lanes_sum, lanes_sum_by};
 use crate::{par, Error, Result};
 use multiversion::multiversion;
 
-/// Inputs are finite (an op's NaN would silently poison every later layer).
+/// Inputs are finite (an op's NaN would silently poison every later layer). One vectorised
+/// counting pass; the scalar search for the index runs only on failure.
 fn finite(arg: &'static str, xs: &[f32]) -> Result<()> {
-    if let Some(i) = xs.iter().position(|x| !x.is_finite()) {
+    if par::map_reduce(xs.len(), |a, b| count_non_finite(&xs[a..b]), |x, y| x + y) > 0 {
+        let i = xs.iter().position(|x| !x.is_finite()).expect("a non-finite value");
         return Err(Error::new(arg, format!("{arg}[{i}] is {}; values must be finite numbers", xs[i])));
     }
     Ok(())
+}
+
+#[multiversion(targets("x86_64+avx512f+avx512bw", "x86_64+avx2+fma", "wasm32+simd128"))]
+fn count_non_finite(xs: &[f32]) -> usize {
+    xs.iter().map(|x| !x.is_finite() as usize).sum()
 }
 
 /// The row width of an op over the last axis: `size`, or the whole input when 0.
@@ -130,8 +137,8 @@ fn layer_norm_row(row: &mut [f32], w: Option<&[f32]>, b: Option<&[f32]>, eps: f3
     // Mean and variance accumulate in f64: in f32 a row whose outputs nearly cancel against
     // the bias was off by 2e-7 absolute (bench/losses.mjs's check).
     let n = row.len() as f64;
-    let mean = lanes_sum_f64(row.len(), |j| row[j] as f64) / n;
-    let var = lanes_sum_f64(row.len(), |j| (row[j] as f64 - mean).powi(2)) / n;
+    let mean = lanes_sum_by(row, |v| v as f64) / n;
+    let var = lanes_sum_by(row, |v| (v as f64 - mean).powi(2)) / n;
     let rstd = 1.0 / (var + eps as f64).sqrt();
     row.iter_mut().for_each(|v| *v = ((*v as f64 - mean) * rstd) as f32);
     if let Some(w) = w {

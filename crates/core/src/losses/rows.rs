@@ -3,7 +3,7 @@
 
 use super::pointwise::contrastive_term;
 use super::{drive, eps, finite, in_unit, positive, rows_of, same_len, Loss, Reduction};
-use crate::math::{exp, lanes_sum_f64, ln, sigmoid, softplus};
+use crate::math::{exp, lanes_sum_by, lanes_sum_zip, ln, sigmoid, softplus};
 use crate::{Error, Result, Score};
 
 /// Softmax cross-entropy targets: one class id per row, or a distribution per row.
@@ -18,7 +18,7 @@ pub enum Targets<'a, T> {
 #[inline(always)]
 fn log_sum_exp<T: Score>(xs: &[T]) -> (f64, f64) {
     let m = xs.iter().fold(f64::NEG_INFINITY, |m, x| m.max(x.to_f64()));
-    (m, ln(lanes_sum_f64(xs.len(), #[inline(always)] |j| exp(xs[j].to_f64() - m))))
+    (m, ln(lanes_sum_by(xs, #[inline(always)] |x| exp(x.to_f64() - m))))
 }
 
 /// Softmax cross-entropy of logits (N × C, row-major): `−Σ_c t_c·log_softmax(x)_c` per row,
@@ -60,15 +60,15 @@ pub fn softmax_cross_entropy<T: Score>(targets: Targets<T>, logits: &[T], classe
             }
             Targets::Soft(t) => {
                 let t = &t[i * classes..(i + 1) * classes];
-                let total = lanes_sum_f64(classes, #[inline(always)] |c| t[c].to_f64());
+                let total = lanes_sum_by(t, #[inline(always)] |t| t.to_f64());
                 if g.wanted() {
                     for (c, g) in g.row(0).iter_mut().enumerate() {
                         *g = T::from_f64((exp(x[c].to_f64() - m - ln_sum) * total - t[c].to_f64()) * s);
                     }
                 }
-                lanes_sum_f64(classes, #[inline(always)] |c| {
-                    let t = t[c].to_f64();
-                    if t != 0.0 { t * (ln_sum - (x[c].to_f64() - m)) } else { 0.0 }
+                lanes_sum_zip(t, x, #[inline(always)] |t, x| {
+                    let t = t.to_f64();
+                    if t != 0.0 { t * (ln_sum - (x.to_f64() - m)) } else { 0.0 }
                 })
             }
         }
@@ -91,15 +91,14 @@ fn negatives<T: Score>(pos: &[T], neg: &[T]) -> Result<usize> {
 pub fn nce<T: Score>(pos: &[T], neg: &[T], r: Reduction, grad: bool) -> Result<Loss<T>> {
     let k = negatives(pos, neg)?;
     Ok(drive(pos.len(), &[1, k], r, grad, #[inline(always)] |i, s, g| {
-        let p = pos[i].to_f64();
-        let mut loss = softplus(-p);
-        g.set(0, 0, -sigmoid(-p) * s);
-        for (j, x) in neg[i * k..(i + 1) * k].iter().enumerate() {
-            let x = x.to_f64();
-            loss += softplus(x);
-            g.set(1, j, sigmoid(x) * s);
+        let (p, row) = (pos[i].to_f64(), &neg[i * k..(i + 1) * k]);
+        if g.wanted() {
+            g.set(0, 0, -sigmoid(-p) * s);
+            for (g, x) in g.row(1).iter_mut().zip(row) {
+                *g = T::from_f64(sigmoid(x.to_f64()) * s);
+            }
         }
-        loss
+        softplus(-p) + lanes_sum_by(row, #[inline(always)] |x| softplus(x.to_f64()))
     }))
 }
 
@@ -116,11 +115,11 @@ pub fn info_nce<T: Score>(pos: &[T], neg: &[T], temperature: f64, r: Reduction, 
         let (p, row) = (pos[i].to_f64(), &neg[i * k..(i + 1) * k]);
         let m = row.iter().fold(p, |m, x| m.max(x.to_f64()));
         let z = |x: f64| (x - m) / t;
-        let ln_sum = ln(exp(z(p)) + lanes_sum_f64(k, #[inline(always)] |j| exp(z(row[j].to_f64()))));
+        let ln_sum = ln(exp(z(p)) + lanes_sum_by(row, #[inline(always)] |x| exp(z(x.to_f64()))));
         if g.wanted() {
             g.set(0, 0, (exp(z(p) - ln_sum) - 1.0) / t * s);
-            for (j, x) in row.iter().enumerate() {
-                g.set(1, j, exp(z(x.to_f64()) - ln_sum) / t * s);
+            for (g, x) in g.row(1).iter_mut().zip(row) {
+                *g = T::from_f64(exp(z(x.to_f64()) - ln_sum) / t * s);
             }
         }
         ln_sum - z(p)
@@ -140,14 +139,17 @@ pub fn kl_div<T: Score>(p: &[T], q: &[T], size: usize, eps_: f64, r: Reduction, 
     let rows = rows_of("p", p.len(), size, "size")?;
     let clip = |x: f64| x.clamp(eps_, 1.0 - eps_);
     Ok(drive(rows, &[size], r, grad, #[inline(always)] |i, s, g| {
-        let mut loss = 0.0;
-        for j in i * size..(i + 1) * size {
-            let (pc, q) = (clip(p[j].to_f64()), q[j].to_f64());
-            let qc = clip(q);
-            loss += pc * ln(pc / qc);
-            g.set(0, j - i * size, if qc == q { -pc / qc * s } else { 0.0 });
+        let (p, q) = (&p[i * size..(i + 1) * size], &q[i * size..(i + 1) * size]);
+        if g.wanted() {
+            for ((g, p), q) in g.row(0).iter_mut().zip(p).zip(q) {
+                let (pc, q) = (clip(p.to_f64()), q.to_f64());
+                *g = T::from_f64(if clip(q) == q { -pc / q * s } else { 0.0 });
+            }
         }
-        loss
+        lanes_sum_zip(p, q, #[inline(always)] |p, q| {
+            let pc = clip(p.to_f64());
+            pc * ln(pc / clip(q.to_f64()))
+        })
     }))
 }
 
@@ -162,8 +164,9 @@ fn embeddings<T: Score>(args: [(&'static str, &[T]); 3], count: usize, dim: usiz
 }
 
 /// `‖a − b‖₂` of one row.
+#[inline(always)]
 fn distance<T: Score>(a: &[T], b: &[T]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| (x.to_f64() - y.to_f64()).powi(2)).sum::<f64>().sqrt()
+    lanes_sum_zip(a, b, #[inline(always)] |x, y| (x.to_f64() - y.to_f64()).powi(2)).sqrt()
 }
 
 /// [`contrastive`](super::contrastive) with `d = ‖x1 − x2‖₂` per row of `dim` (seed 002's
