@@ -75,6 +75,13 @@ pub(crate) fn ln_1p(x: f64) -> f64 {
     if u == 1.0 { x } else { ln(u) * (x / (u - 1.0)) }
 }
 
+/// `xʸ` for x ≥ 0 as `e^(y·ln x)` (vectorises; std's `powf` is a library call), with `0⁰ = 1`
+/// and `0ʸ = 0` for y > 0.
+#[inline(always)]
+pub(crate) fn pow(x: f64, y: f64) -> f64 {
+    if x == 0.0 { if y == 0.0 { 1.0 } else { 0.0 } } else { exp(y * ln(x)) }
+}
+
 /// `ln(1 + eˣ)` without overflow or cancellation: `max(x, 0) + ln(1 + e^−|x|)`.
 #[inline(always)]
 pub(crate) fn softplus(x: f64) -> f64 {
@@ -212,6 +219,10 @@ mod tests {
         assert_eq!(super::softplus(-1e4), 0.0);
         assert_eq!(super::softplus(1e4), 1e4);
         assert_eq!((super::sigmoid(1e4), super::sigmoid(-1e4)), (1.0, 0.0));
+        for (x, y) in [(0.3, 2.0), (0.999, 1.5), (1e-9, 0.5), (0.5, 0.0)] {
+            assert!(rel(super::pow(x, y), f64::powf(x, y)) < 1e-14, "pow({x}, {y})");
+        }
+        assert_eq!((super::pow(0.0, 2.0), super::pow(0.0, 0.0)), (0.0, 1.0));
     }
 
     #[test]

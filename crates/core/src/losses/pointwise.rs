@@ -1,7 +1,7 @@
 //! Losses of one element (or one pair of elements) per row.
 
 use super::{check, eps, finite, in_unit, pointwise, positive, same_len, Loss, Reduction};
-use crate::math::{ln, sigmoid, softplus};
+use crate::math::{ln, pow, sigmoid, softplus};
 use crate::{Result, Score};
 
 /// Targets and predictions of equal length, both finite.
@@ -45,6 +45,7 @@ pub fn huber<T: Score>(targets: &[T], preds: &[T], delta: f64, r: Reduction, gra
 }
 
 /// `y·ln q + (1 − y)·ln(1 − q)` with `0·ln 0 = 0` (as `torch.xlogy`), negated.
+#[inline(always)]
 fn cross_entropy(y: f64, q: f64) -> f64 {
     let a = if y > 0.0 { y * ln(q) } else { 0.0 };
     let b = if y < 1.0 { (1.0 - y) * ln(1.0 - q) } else { 0.0 };
@@ -61,7 +62,7 @@ pub fn bce<T: Score>(targets: &[T], probs: &[T], eps_: f64, r: Reduction, grad: 
     in_unit("targets", targets, "targets")?;
     in_unit("probs", probs, "probabilities")?;
     Ok(elementwise(targets, probs, r, grad, #[inline(always)] |y, p| {
-        let q = p.clamp(eps_, 1.0 - eps_);
+        let q = p.max(eps_).min(1.0 - eps_); // not clamp: its assertion blocks vectorising
         let d = if q == p { (1.0 - y) / (1.0 - q) - y / q } else { 0.0 };
         (cross_entropy(y, q), d)
     }))
@@ -105,23 +106,30 @@ pub fn focal<T: Score>(targets: &[T], preds: &[T], f: Focal, r: Reduction, grad:
     same_len("preds", preds.len(), targets.len(), "the length of targets")?;
     in_unit("targets", targets, "targets")?;
     if f.logits { finite("preds", preds)? } else { in_unit("preds", preds, "probabilities")? }
-    Ok(elementwise(targets, preds, r, grad, #[inline(always)] |y, x| {
-        // p, 1 − p, ce and ∂ce/∂x, ∂p/∂x for either input kind.
-        let (p, q, ce, dce, dp) = if f.logits {
+    // Two loops rather than a branch on `logits` inside one: each vectorises.
+    Ok(if f.logits {
+        elementwise(targets, preds, r, grad, #[inline(always)] |y, x| {
             let (p, q) = (sigmoid(x), sigmoid(-x));
-            (p, q, softplus(x) - x * y, p - y, p * q)
-        } else {
-            let p = x.clamp(f.eps, 1.0 - f.eps);
+            focal_term(f, y, p, q, softplus(x) - x * y, p - y, p * q)
+        })
+    } else {
+        elementwise(targets, preds, r, grad, #[inline(always)] |y, x| {
+            let p = x.max(f.eps).min(1.0 - f.eps);
             let inside = p == x;
             let dce = if inside { (1.0 - y) / (1.0 - p) - y / p } else { 0.0 };
-            (p, 1.0 - p, cross_entropy(y, p), dce, if inside { 1.0 } else { 0.0 })
-        };
-        let a = if f.balanced { f.alpha * y + (1.0 - f.alpha) * (1.0 - y) } else { f.alpha };
-        let one_minus_pt = q * y + p * (1.0 - y); // ∂/∂x = (1 − 2y)·dp
-        let w = one_minus_pt.powf(f.gamma);
-        let dw = if f.gamma == 0.0 || one_minus_pt == 0.0 { 0.0 } else { f.gamma * one_minus_pt.powf(f.gamma - 1.0) };
-        (a * w * ce, a * (dw * (1.0 - 2.0 * y) * dp * ce + w * dce))
-    }))
+            focal_term(f, y, p, 1.0 - p, cross_entropy(y, p), dce, if inside { 1.0 } else { 0.0 })
+        })
+    })
+}
+
+/// `(loss, ∂loss/∂x)` from `p`, `q = 1 − p`, the cross-entropy, `∂ce/∂x` and `∂p/∂x`.
+#[inline(always)]
+fn focal_term(f: Focal, y: f64, p: f64, q: f64, ce: f64, dce: f64, dp: f64) -> (f64, f64) {
+    let a = if f.balanced { f.alpha * y + (1.0 - f.alpha) * (1.0 - y) } else { f.alpha };
+    let one_minus_pt = q * y + p * (1.0 - y); // ∂/∂x = (1 − 2y)·dp
+    let w = pow(one_minus_pt, f.gamma);
+    let dw = if f.gamma == 0.0 || one_minus_pt == 0.0 { 0.0 } else { f.gamma * pow(one_minus_pt, f.gamma - 1.0) };
+    (a * w * ce, a * (dw * (1.0 - 2.0 * y) * dp * ce + w * dce))
 }
 
 /// Hinge loss `max(0, margin − y·s)` with labels `y ∈ {−1, 1}` (0 is read as −1). Gradient
