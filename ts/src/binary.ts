@@ -6,7 +6,7 @@
 import type { Scores } from './backends/types.js';
 import { run, runAsync } from './call.js';
 import { auc, aucAsync, aucArgs, type AucOptions } from './metrics.js';
-import { Labels, NumberArray, numberOption, toLabels, toScores, toWeights } from './validate.js';
+import { booleanOption, Labels, NumberArray, numberOption, toLabels, toScores, toWeights } from './validate.js';
 
 export interface RocOptions extends AucOptions {
   /** Keep only the corners of the curve, as scikit-learn's default (here: false, every point). */
@@ -53,8 +53,7 @@ export interface BinaryStats {
 }
 
 function rocArgs(labels: Labels, scores: NumberArray, options: RocOptions) {
-  const drop = options.dropIntermediate ?? false;
-  if (typeof drop !== 'boolean') throw new TypeError(`dropIntermediate must be a boolean, got ${typeof drop}`);
+  const drop = booleanOption('dropIntermediate', options.dropIntermediate, false);
   return [...aucArgs(labels, scores, options), drop] as [Uint8Array, Scores, Float64Array | undefined, boolean];
 }
 

@@ -9,7 +9,7 @@
  */
 import type { Scores } from './backends/types.js';
 import { run, runAsync } from './call.js';
-import { choice, numberOption, type NumberArray } from './validate.js';
+import { booleanOption, choice, describe, isArrayLike, numberOption, toFloats, type NumberArray } from './validate.js';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 
@@ -33,29 +33,6 @@ interface Prepared {
   names?: readonly string[];
 }
 
-function describe(x: unknown): string {
-  return x === null ? 'null' : Array.isArray(x) ? 'an array' : typeof x === 'object' ? (x as object).constructor?.name ?? 'an object' : typeof x;
-}
-
-function isArrayLike(x: unknown): x is ArrayLike<unknown> {
-  return Array.isArray(x) || (ArrayBuffer.isView(x) && !(x instanceof DataView));
-}
-
-/** `xs` as a typed array of the call's precision (passed through when it already is one). */
-function toPrecision(name: string, xs: unknown, f32: boolean): Scores {
-  if (!isArrayLike(xs)) throw new TypeError(`${name} must be an array or a typed array, got ${describe(xs)}`);
-  if (f32 ? xs instanceof Float32Array : xs instanceof Float64Array) return xs as Scores;
-  if (xs instanceof BigInt64Array || xs instanceof BigUint64Array) throw new TypeError(`${name} must hold numbers, not bigints`);
-  const out = f32 ? new Float32Array(xs.length) : new Float64Array(xs.length);
-  for (let i = 0; i < xs.length; i++) {
-    const v = xs[i];
-    if (typeof v === 'number') out[i] = v;
-    else if (typeof v === 'boolean') out[i] = v ? 1 : 0;
-    else throw new TypeError(`${name}[${i}] is ${describe(v)}, not a number`);
-  }
-  return out;
-}
-
 /**
  * Arguments of the core's `loss` kernel. `arrays` are the call's arrays in order; the call's
  * precision is that of `arrays[predictions]` (f32 for a Float32Array, else f64) and the others
@@ -64,10 +41,9 @@ function toPrecision(name: string, xs: unknown, f32: boolean): Scores {
 function prepare(name: string, arrays: [string, unknown][], predictions: number, options: LossOptions | undefined, params: number[] = [], extra: Partial<Prepared> & { ids?: Uint32Array } = {}): Prepared {
   const o = options ?? {};
   const reduction = choice('reduction', o.reduction, ['mean', 'sum', 'none'] as const, 'mean');
-  const grad = o.grad ?? false;
-  if (typeof grad !== 'boolean') throw new TypeError(`grad must be a boolean, got ${describe(grad)}`);
+  const grad = booleanOption('grad', o.grad, false);
   const f32 = arrays[predictions][1] instanceof Float32Array;
-  const inputs = arrays.map(([n, xs]) => toPrecision(n, xs, f32));
+  const inputs = arrays.map(([n, xs]) => toFloats(n, xs, f32, true));
   return { args: [name, inputs, extra.ids, Float64Array.from(params), reduction, grad], names: extra.names };
 }
 
@@ -199,10 +175,7 @@ export interface FocalOptions extends LossOptions {
   eps?: number;
 }
 function focalArgs(t: unknown, p: unknown, o?: FocalOptions) {
-  const flag = (name: string, v: unknown) => {
-    if (v !== undefined && typeof v !== 'boolean') throw new TypeError(`${name} must be a boolean, got ${describe(v)}`);
-    return v ? 1 : 0;
-  };
+  const flag = (name: string, v: unknown) => (booleanOption(name, v, false) ? 1 : 0);
   const params = [numberOption('alpha', o?.alpha, 0.25), numberOption('gamma', o?.gamma, 2), numberOption('eps', o?.eps, 1e-15), flag('logits', o?.logits), flag('balanced', o?.balanced)];
   return pointwise('focal', t, p, 'preds', o, params);
 }
@@ -262,8 +235,7 @@ function dimOf(o: { dim?: number } | undefined): number {
   return d;
 }
 function contrastiveArgs(labels: unknown, x: unknown, o?: ContrastiveOptions) {
-  const half = o?.half ?? true;
-  if (typeof half !== 'boolean') throw new TypeError(`half must be a boolean, got ${describe(half)}`);
+  const half = booleanOption('half', o?.half, true);
   const margin = numberOption('margin', o?.margin, 1);
   if (isArrayLike(x)) return prepare('contrastive', [['labels', labels], ['distances', x]], 1, o, [margin, half ? 1 : 0, 0]);
   const { x1, x2 } = (x ?? {}) as { x1?: unknown; x2?: unknown };

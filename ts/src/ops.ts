@@ -5,7 +5,7 @@
  * Each returns a new Float32Array. Kernels: crates/core/src/ops.rs (SIMD, no per-row allocation).
  */
 import { run, runAsync } from './call.js';
-import { numberOption, type NumberArray } from './validate.js';
+import { numberOption, toFloats, type NumberArray } from './validate.js';
 
 export interface RowOptions {
   /** The last axis' length: the input is rows of `size`. Default: the whole input is one row. */
@@ -58,20 +58,8 @@ export interface L2NormalizeOptions extends RowOptions {
 
 type OpArgs = [string, Float32Array, number, number, Float32Array[], Float32Array];
 
-function f32(name: string, xs: unknown): Float32Array {
-  if (xs instanceof Float32Array) return xs;
-  if (typeof xs === 'number') return Float32Array.of(xs);
-  if (!(Array.isArray(xs) || (ArrayBuffer.isView(xs) && !(xs instanceof DataView) && !(xs instanceof BigInt64Array) && !(xs instanceof BigUint64Array)))) {
-    throw new TypeError(`${name} must be an array or a typed array of numbers`);
-  }
-  const out = new Float32Array((xs as ArrayLike<unknown>).length);
-  for (let i = 0; i < out.length; i++) {
-    const v = (xs as ArrayLike<unknown>)[i];
-    if (typeof v !== 'number') throw new TypeError(`${name}[${i}] is ${typeof v}, not a number`);
-    out[i] = v;
-  }
-  return out;
-}
+/** A number (one value) or an array of numbers, as a Float32Array. */
+const f32 = (name: string, xs: unknown) => (typeof xs === 'number' ? Float32Array.of(xs) : (toFloats(name, xs, true, false) as Float32Array));
 
 const optional = (name: string, xs: unknown) => (xs === undefined ? new Float32Array(0) : f32(name, xs));
 
@@ -88,7 +76,8 @@ function layout(x: Float32Array, o: ChannelOptions | undefined, channels: number
   if (!Array.isArray(shape) || (shape.length !== 2 && shape.length !== 3) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
     throw new RangeError(`shape: is ${JSON.stringify(shape)}; expected [N, C] or [N, C, L]`);
   }
-  if (shape.reduce((a, b) => a * b, 1) !== x.length) throw new RangeError(`shape: [${shape}] has ${shape.reduce((a, b) => a * b, 1)} elements; the input has ${x.length}`);
+  const size = shape.reduce((a, b) => a * b, 1);
+  if (size !== x.length) throw new RangeError(`shape: [${shape}] has ${size} elements; the input has ${x.length}`);
   return [shape[1], shape[2] ?? 1];
 }
 

@@ -10,7 +10,7 @@ export type Labels = ArrayLike<number> | ArrayLike<boolean>;
 export type NumberArray = ArrayLike<number>;
 export type GroupIds = ArrayLike<number> | ArrayLike<string> | BigInt64Array | BigUint64Array;
 
-function isArrayLike(x: unknown): x is ArrayLike<unknown> {
+export function isArrayLike(x: unknown): x is ArrayLike<unknown> {
   return Array.isArray(x) || (ArrayBuffer.isView(x) && !(x instanceof DataView));
 }
 
@@ -18,7 +18,8 @@ function need(name: string, x: unknown): asserts x is ArrayLike<unknown> {
   if (!isArrayLike(x)) throw new TypeError(`${name} must be an array or a typed array, got ${describe(x)}`);
 }
 
-function describe(x: unknown): string {
+/** How an unexpected value reads in an error message. */
+export function describe(x: unknown): string {
   return x === null ? 'null' : Array.isArray(x) ? 'an array' : typeof x === 'object' ? (x as object).constructor?.name ?? 'an object' : typeof x;
 }
 
@@ -49,6 +50,13 @@ export function numberOption(name: string, value: unknown, fallback: number): nu
   return value;
 }
 
+/** An optional boolean option, or the default. */
+export function booleanOption(name: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw new TypeError(`${name} must be a boolean, got ${describe(value)}`);
+  return value;
+}
+
 /** One of the allowed strings, or the default. */
 export function choice<T extends string>(name: string, value: unknown, allowed: readonly T[], fallback: T): T {
   if (value === undefined) return fallback;
@@ -65,13 +73,24 @@ export function toWeights(name: string, weights: unknown, length: number): Float
 function toNumbers(name: string, xs: unknown, length: number, keepF32: boolean): Scores {
   need(name, xs);
   sameLength(name, xs.length, length);
-  if (xs instanceof Float64Array || (keepF32 && xs instanceof Float32Array)) return xs;
+  if (keepF32 && xs instanceof Float32Array) return xs;
+  return toFloats(name, xs, false, false);
+}
+
+/**
+ * `xs` as a Float32Array (`f32`) or Float64Array, passed through when it already is one;
+ * elements must be numbers (or, with `booleans`, booleans, read as 1/0).
+ */
+export function toFloats(name: string, xs: unknown, f32: boolean, booleans: boolean): Scores {
+  need(name, xs);
+  if (f32 ? xs instanceof Float32Array : xs instanceof Float64Array) return xs as Scores;
   if (xs instanceof BigInt64Array || xs instanceof BigUint64Array) throw new TypeError(`${name} must hold numbers, not bigints`);
-  const out = new Float64Array(xs.length);
+  const out = f32 ? new Float32Array(xs.length) : new Float64Array(xs.length);
   for (let i = 0; i < xs.length; i++) {
     const v = xs[i];
-    if (typeof v !== 'number') throw new TypeError(`${name}[${i}] is ${describe(v)}, not a number`);
-    out[i] = v;
+    if (typeof v === 'number') out[i] = v;
+    else if (booleans && typeof v === 'boolean') out[i] = v ? 1 : 0;
+    else throw new TypeError(`${name}[${i}] is ${describe(v)}, not a number`);
   }
   return out;
 }

@@ -19,9 +19,7 @@ const CHUNK: usize = 1 << 16;
 pub fn log_loss<S: Score>(labels: &[u8], probs: &[S], weights: Option<&[f64]>, eps: f64) -> Result<f64> {
     check::same_length("probs", probs.len(), labels.len())?;
     check::labels(labels)?;
-    if !(0.0..0.5).contains(&eps) {
-        return Err(Error::new("eps", format!("is {eps}; it must be in [0, 0.5)")));
-    }
+    check::eps(eps)?;
     if let Some(w) = weights {
         check::same_length("weights", w.len(), labels.len())?;
         check::weights("weights", w)?;

@@ -6,8 +6,13 @@ use crate::{par, Error, Result, Score};
 use multiversion::multiversion;
 
 pub(crate) fn same_length(arg: &'static str, len: usize, expected: usize) -> Result<()> {
+    same_length_as(arg, len, expected, "the length of labels")
+}
+
+/// `len == expected`, else an error saying what `expected` is.
+pub(crate) fn same_length_as(arg: &'static str, len: usize, expected: usize, of: &str) -> Result<()> {
     if len != expected {
-        return Err(Error::new(arg, format!("has length {len}, expected {expected} (the length of labels)")));
+        return Err(Error::new(arg, format!("has length {len}, expected {expected} ({of})")));
     }
     Ok(())
 }
@@ -48,10 +53,58 @@ pub(crate) fn relevance(rel: &[f64]) -> Result<()> {
 }
 
 fn finite_non_negative(arg: &'static str, xs: &[f64], what: &str) -> Result<()> {
-    let bad = par::map_reduce(xs.len(), |a, b| count_bad_weights(&xs[a..b]), |x, y| x + y);
+    all(arg, xs, &format!("{what} must be finite and >= 0"), |w| w.is_finite() && w >= 0.0)
+}
+
+/// Every element passes `ok`; otherwise an error `"<arg>[i] is <value>; <rule>"` naming the
+/// first that does not.
+pub(crate) fn all<T: Score>(arg: &'static str, xs: &[T], rule: &str, ok: impl Fn(f64) -> bool + Sync + Send) -> Result<()> {
+    let bad = par::map_reduce(xs.len(), |a, b| count_failing(&xs[a..b], &ok), |x, y| x + y);
     if bad > 0 {
-        let i = xs.iter().position(|w| !(w.is_finite() && *w >= 0.0)).expect("a bad value");
-        return Err(Error::new(arg, format!("{arg}[{i}] is {}; {what} must be finite and >= 0", xs[i])));
+        let i = xs.iter().position(|x| !ok(x.to_f64())).expect("a failing element");
+        return Err(Error::new(arg, format!("{arg}[{i}] is {}; {rule}", xs[i].to_f64())));
+    }
+    Ok(())
+}
+
+/// Every element is finite (inputs of losses and ops: a NaN would poison every result).
+pub(crate) fn finite<T: Score>(arg: &'static str, xs: &[T]) -> Result<()> {
+    all(arg, xs, "values must be finite numbers", f64::is_finite)
+}
+
+/// Every element is in [0, 1] (probabilities, soft targets).
+pub(crate) fn in_unit<T: Score>(arg: &'static str, xs: &[T], what: &str) -> Result<()> {
+    all(arg, xs, &format!("{what} must be in [0, 1]"), |x| (0.0..=1.0).contains(&x))
+}
+
+/// A scalar option that must be finite.
+pub(crate) fn finite_param(arg: &'static str, x: f64) -> Result<()> {
+    if !x.is_finite() {
+        return Err(Error::new(arg, format!("is {x}; it must be finite")));
+    }
+    Ok(())
+}
+
+/// A scalar option that must be finite and ≥ 0.
+pub(crate) fn non_negative_param(arg: &'static str, x: f64) -> Result<()> {
+    if !(x.is_finite() && x >= 0.0) {
+        return Err(Error::new(arg, format!("is {x}; it must be a finite number >= 0")));
+    }
+    Ok(())
+}
+
+/// A scalar option that must be finite and > 0.
+pub(crate) fn positive_param(arg: &'static str, x: f64) -> Result<()> {
+    if !(x.is_finite() && x > 0.0) {
+        return Err(Error::new(arg, format!("is {x}; it must be a finite number > 0")));
+    }
+    Ok(())
+}
+
+/// A probability clip `eps` in [0, 0.5), so that [eps, 1 − eps] is not empty.
+pub(crate) fn eps(x: f64) -> Result<()> {
+    if !(0.0..0.5).contains(&x) {
+        return Err(Error::new("eps", format!("is {x}; it must be in [0, 0.5)")));
     }
     Ok(())
 }
@@ -71,6 +124,6 @@ fn scan_scores<S: Score>(xs: &[S]) -> (usize, u64, u64) {
 }
 
 #[multiversion(targets("x86_64+avx512f+avx512bw", "x86_64+avx2+fma", "wasm32+simd128"))]
-fn count_bad_weights(xs: &[f64]) -> usize {
-    xs.iter().map(|&w| !(w.is_finite() && w >= 0.0) as usize).sum()
+fn count_failing<T: Score, F: Fn(f64) -> bool>(xs: &[T], ok: F) -> usize {
+    xs.iter().map(|x| !ok(x.to_f64()) as usize).sum()
 }

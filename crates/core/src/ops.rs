@@ -8,23 +8,9 @@
 //! Definitions follow `torch.nn.functional` (reference outputs in `python/make_loss_fixtures.py`).
 
 use crate::math::{exp_f32, lanes_max, lanes_sum, lanes_sum_by};
+use crate::check::{self, finite};
 use crate::{par, Error, Result};
 use multiversion::multiversion;
-
-/// Inputs are finite (an op's NaN would silently poison every later layer). One vectorised
-/// counting pass; the scalar search for the index runs only on failure.
-fn finite(arg: &'static str, xs: &[f32]) -> Result<()> {
-    if par::map_reduce(xs.len(), |a, b| count_non_finite(&xs[a..b]), |x, y| x + y) > 0 {
-        let i = xs.iter().position(|x| !x.is_finite()).expect("a non-finite value");
-        return Err(Error::new(arg, format!("{arg}[{i}] is {}; values must be finite numbers", xs[i])));
-    }
-    Ok(())
-}
-
-#[multiversion(targets("x86_64+avx512f+avx512bw", "x86_64+avx2+fma", "wasm32+simd128"))]
-fn count_non_finite(xs: &[f32]) -> usize {
-    xs.iter().map(|x| !x.is_finite() as usize).sum()
-}
 
 /// The row width of an op over the last axis: `size`, or the whole input when 0.
 fn row_width(len: usize, size: usize) -> Result<usize> {
@@ -38,10 +24,7 @@ fn row_width(len: usize, size: usize) -> Result<usize> {
 }
 
 fn eps_ok(eps: f32) -> Result<()> {
-    if !(eps.is_finite() && eps >= 0.0) {
-        return Err(Error::new("eps", format!("is {eps}; it must be a finite number >= 0")));
-    }
-    Ok(())
+    check::non_negative_param("eps", eps as f64)
 }
 
 /// `x` copied, checked, and transformed in place by `f`.

@@ -6,7 +6,7 @@
 //! moment estimates) lives in one caller-owned f32 buffer of `state_slots() × n` values, so a
 //! binding can keep it in JavaScript memory.
 
-use crate::{Error, Result};
+use crate::{check, Error, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Optimizer {
@@ -41,9 +41,7 @@ impl Optimizer {
 
     /// PyTorch's argument checks.
     fn validate(&self) -> Result<()> {
-        let non_negative = |arg: &'static str, x: f64| {
-            if x.is_finite() && x >= 0.0 { Ok(()) } else { Err(Error::new(arg, format!("is {x}; it must be a finite number >= 0"))) }
-        };
+        let non_negative = check::non_negative_param;
         let below_one = |arg: &'static str, x: f64| {
             if (0.0..1.0).contains(&x) { Ok(()) } else { Err(Error::new(arg, format!("is {x}; it must be in [0, 1)"))) }
         };

@@ -1,5 +1,5 @@
-//! The binary and ranking metrics beyond AUC/GAUC. Each kernel returns its numbers as one
-//! Float64Array (the facade names them), and has an `…Async` twin that runs on libuv's pool.
+//! The metrics. Each kernel returns a number or its numbers as one Float64Array (the facade
+//! names them), and has an `…Async` twin that runs on libuv's pool.
 
 use crate::run;
 use napi::bindgen_prelude::*;
@@ -28,6 +28,13 @@ impl IntoJs for Vec<f64> {
     type Js = Float64Array;
     fn into_js(self) -> Float64Array {
         Float64Array::new(self)
+    }
+}
+
+impl IntoJs for f64 {
+    type Js = f64;
+    fn into_js(self) -> f64 {
+        self
     }
 }
 
@@ -72,6 +79,23 @@ macro_rules! kernel {
     };
 }
 
+#[napi]
+pub fn auc(labels: Uint8Array, scores: Scores, weights: Option<Float64Array>) -> Result<f64> {
+    run(|| with_scores!(&scores, |s| core::auc(&labels, s, weights.as_deref())))
+}
+
+#[napi(ts_return_type = "Promise<number>")]
+pub fn auc_async(labels: Uint8Array, scores: Scores, weights: Option<Float64Array>) -> AsyncTask<Job<f64>> {
+    AsyncTask::new(Job::new(move || with_scores!(&scores, |s| core::auc(&labels, s, weights.as_deref()))))
+}
+
+/// `[value, groups, skippedGroups]`.
+fn gauc_of(labels: &[u8], scores: &Scores, groups: &[u32], weighting: &str, explicit: Option<(&[u32], &[f64])>) -> core::Result<Vec<f64>> {
+    let weighting = core::GroupWeighting::parse(weighting, explicit)?;
+    let r = with_scores!(scores, |s| core::gauc(labels, s, groups, weighting))?;
+    Ok(vec![r.value, r.groups as f64, r.skipped_groups as f64])
+}
+
 /// `[fpr…, tpr…, thresholds…]`, three equal thirds.
 fn roc(labels: &[u8], scores: &Scores, weights: Option<&[f64]>, drop: bool) -> core::Result<Vec<f64>> {
     Ok(with_scores!(scores, |s| core::roc_curve(labels, s, weights, drop))?.into_flat())
@@ -96,6 +120,9 @@ fn ranking(rel: &[f64], scores: &Scores, groups: Option<&[u32]>, ks: &[u32], gai
     Ok(r.to_vec())
 }
 
+kernel!(gauc, gauc_async,
+    (labels: Uint8Array, scores: Scores, groups: Uint32Array, weighting: String, weight_groups: Option<Uint32Array>, weight_values: Option<Float64Array>)
+    => gauc_of(&labels, &scores, &groups, &weighting, weight_groups.as_deref().zip(weight_values.as_deref())));
 kernel!(roc_curve, roc_curve_async, (labels: Uint8Array, scores: Scores, weights: Option<Float64Array>, drop_intermediate: bool)
     => roc(&labels, &scores, weights.as_deref(), drop_intermediate));
 kernel!(pr_curve, pr_curve_async, (labels: Uint8Array, scores: Scores, weights: Option<Float64Array>)

@@ -1,5 +1,4 @@
-//! The binary and ranking metrics beyond AUC/GAUC. Each returns its numbers as one
-//! Float64Array (the facade names them). Scores arrive as a Float32Array or a Float64Array and
+//! The metrics. Each returns a number or its numbers as one Float64Array (the facade names them). Scores arrive as a Float32Array or a Float64Array and
 //! are copied into wasm memory at their own precision.
 
 use crate::js;
@@ -30,6 +29,27 @@ macro_rules! with_scores {
             Scores::F64($s) => $body,
         }
     };
+}
+
+#[wasm_bindgen]
+pub fn auc(labels: &[u8], scores_: JsValue, weights: Option<Box<[f64]>>) -> Result<f64, JsError> {
+    with_scores!(scores("scores", &scores_)?, |s| core::auc(labels, s, weights.as_deref())).map_err(js)
+}
+
+/// `[value, groups, skippedGroups]`.
+#[wasm_bindgen]
+pub fn gauc(
+    labels: &[u8],
+    scores_: JsValue,
+    groups: &[u32],
+    weighting: &str,
+    weight_groups: Option<Box<[u32]>>,
+    weight_values: Option<Box<[f64]>>,
+) -> Result<Vec<f64>, JsError> {
+    let explicit = weight_groups.as_deref().zip(weight_values.as_deref());
+    let weighting = core::GroupWeighting::parse(weighting, explicit).map_err(js)?;
+    let r = with_scores!(scores("scores", &scores_)?, |s| core::gauc(labels, s, groups, weighting)).map_err(js)?;
+    Ok(vec![r.value, r.groups as f64, r.skipped_groups as f64])
 }
 
 /// `[fpr…, tpr…, thresholds…]`, three equal thirds.

@@ -17,7 +17,7 @@ export interface Kernels {
     weighting: string,
     weightGroups?: Uint32Array,
     weightValues?: Float64Array,
-  ): ArrayLike<number>;
+  ): Float64Array;
   /** `[fpr…, tpr…, thresholds…]` in three equal thirds. */
   rocCurve(labels: Uint8Array, scores: Scores, weights: Float64Array | undefined, dropIntermediate: boolean): Float64Array;
   /** `[precision…, recall…, thresholds…]`: m + 1, m + 1 and m numbers. */

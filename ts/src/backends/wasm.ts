@@ -1,10 +1,10 @@
-import type { Backend, BackendName, Kernels, Scores } from './types.js';
+import type { Backend, BackendName, Kernels } from './types.js';
 import { isNode, nodeRequire } from './env.js';
 import { workerKernels } from './worker-client.js';
 
 /** Kernels whose wasm export has the facade's signature (scores of either precision). */
 const direct = [
-  'rocCurve', 'prCurve', 'averagePrecision', 'ks', 'logLoss', 'binaryStats', 'rankingMetrics',
+  'auc', 'gauc', 'rocCurve', 'prCurve', 'averagePrecision', 'ks', 'logLoss', 'binaryStats', 'rankingMetrics',
   'aucHistogram', 'aucFromHistogram', 'boxIou', 'loss', 'op', 'optimizerStateSlots', 'optimizerStep',
 ] as const;
 
@@ -14,10 +14,6 @@ interface WasmExports extends Pick<Kernels, (typeof direct)[number]> {
   initSync(init: { module: BufferSource }): unknown;
   initThreadPool?(threads: number): Promise<void>;
   setParallel(enabled: boolean): void;
-  aucF32(labels: Uint8Array, scores: Float32Array, weights?: Float64Array): number;
-  aucF64(labels: Uint8Array, scores: Float64Array, weights?: Float64Array): number;
-  gaucF32(l: Uint8Array, s: Float32Array, g: Uint32Array, w: string, wg?: Uint32Array, wv?: Float64Array): Float64Array;
-  gaucF64(l: Uint8Array, s: Float64Array, g: Uint32Array, w: string, wg?: Uint32Array, wv?: Float64Array): Float64Array;
   simdLevel(): string;
   threads(): number;
   releaseMemory(): void;
@@ -50,11 +46,8 @@ export async function loadWasmKernels(name: WasmName, threads?: number): Promise
     await wasm.initThreadPool(threads ?? navigator.hardwareConcurrency);
   }
   wasm.setParallel(mayBlock);
-  const f32 = (s: Scores): s is Float32Array => s instanceof Float32Array;
   return {
     ...(Object.fromEntries(direct.map((name) => [name, wasm[name]])) as Pick<Kernels, (typeof direct)[number]>),
-    auc: (l, s, w) => (f32(s) ? wasm.aucF32(l, s, w) : wasm.aucF64(l, s, w)),
-    gauc: (l, s, g, w, wg, wv) => (f32(s) ? wasm.gaucF32(l, s, g, w, wg, wv) : wasm.gaucF64(l, s, g, w, wg, wv)),
     simdLevel: () => wasm.simdLevel(),
     threads: () => wasm.threads(),
     releaseMemory: () => wasm.releaseMemory(),

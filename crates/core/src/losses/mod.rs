@@ -51,6 +51,28 @@ pub struct Loss<T> {
 /// bit-identical, on every backend and thread count.
 const CHUNK: usize = 1 << 13;
 
+/// `1/rows` for `mean`, else 1: the factor on the summed value and on every gradient.
+fn scale_of(reduction: Reduction, rows: usize) -> f64 {
+    if reduction == Reduction::Mean { 1.0 / rows as f64 } else { 1.0 }
+}
+
+/// The loss value: the per-row values with `none`, else the chunk sums folded in order, scaled.
+fn value_of(reduction: Reduction, values: Vec<f64>, sums: &[f64], scale: f64) -> Vec<f64> {
+    match reduction {
+        Reduction::None => values,
+        _ => vec![sums.iter().fold(0.0, |a, b| a + b) * scale], // not `sum()`: it gives −0 when empty
+    }
+}
+
+/// The head `n` elements of `*s`, advancing it past them; an empty `*s` (an output nobody
+/// asked for) gives empty heads.
+fn take<'a, X>(s: &mut &'a mut [X], n: usize) -> &'a mut [X] {
+    let all = std::mem::take(s);
+    let (head, tail) = all.split_at_mut(if all.is_empty() { 0 } else { n });
+    *s = tail;
+    head
+}
+
 /// The gradient slices of one row (up to three inputs); empty when no gradient is wanted.
 pub(crate) struct RowGrads<'a, T>([&'a mut [T]; 3]);
 
@@ -81,7 +103,7 @@ pub(crate) fn drive<T: Score>(
     grad: bool,
     row: impl Fn(usize, f64, &mut RowGrads<T>) -> f64 + Sync + Send,
 ) -> Loss<T> {
-    let scale = if reduction == Reduction::Mean { 1.0 / rows as f64 } else { 1.0 };
+    let scale = scale_of(reduction, rows);
     let mut grads: Vec<Vec<T>> = if grad { widths.iter().map(|w| vec![T::ZERO; rows * w]).collect() } else { vec![] };
     let mut values = vec![0.0; if reduction == Reduction::None { rows } else { 0 }];
 
@@ -90,26 +112,14 @@ pub(crate) fn drive<T: Score>(
     let (mut vals, mut gs): (&mut [f64], Vec<&mut [T]>) = (&mut values, grads.iter_mut().map(|g| g.as_mut_slice()).collect());
     for start in (0..rows).step_by(CHUNK) {
         let n = CHUNK.min(rows - start);
-        let all = std::mem::take(&mut vals);
-        let (v, rest) = all.split_at_mut(if all.is_empty() { 0 } else { n });
-        vals = rest;
-        let mut parts = Vec::with_capacity(gs.len());
-        for (g, w) in gs.iter_mut().zip(widths) {
-            let (head, tail) = std::mem::take(g).split_at_mut(n * w);
-            parts.push(head);
-            *g = tail;
-        }
-        items.push((start, v, parts));
+        let parts = gs.iter_mut().zip(widths).map(|(g, w)| take(g, n * w)).collect();
+        items.push((start, take(&mut vals, n), parts));
     }
 
     let sums = par::map_each(&mut items, rows * widths.iter().max().copied().unwrap_or(1), |(start, vals, parts)| {
         drive_chunk(*start, CHUNK.min(rows - *start), widths, parts, vals, scale, &row)
     });
-    let value = match reduction {
-        Reduction::None => values,
-        _ => vec![sums.iter().fold(0.0, |a, b| a + b) * scale], // not `sum()`: it gives −0 when empty
-    };
-    Loss { value, grads }
+    Loss { value: value_of(reduction, values, &sums, scale), grads }
 }
 
 /// Elements per block of [`pointwise`]: stack buffers that its vectorised loop fills.
@@ -128,16 +138,10 @@ pub(crate) fn pointwise<T: Score>(
     f: impl Fn(f64, f64) -> (f64, f64) + Sync + Send + Copy,
 ) -> Loss<T> {
     let n = b.len();
-    let scale = if reduction == Reduction::Mean { 1.0 / n as f64 } else { 1.0 };
+    let scale = scale_of(reduction, n);
     let mut gb = vec![T::ZERO; if grad { n } else { 0 }];
     let mut ga = vec![T::ZERO; if grad && mirror { n } else { 0 }];
     let mut values = vec![0.0; if reduction == Reduction::None { n } else { 0 }];
-    fn take<'a, X>(s: &mut &'a mut [X], n: usize) -> &'a mut [X] {
-        let all = std::mem::take(s);
-        let (head, tail) = all.split_at_mut(if all.is_empty() { 0 } else { n });
-        *s = tail;
-        head
-    }
     let (mut gb_, mut ga_, mut v_) = (&mut gb[..], &mut ga[..], &mut values[..]);
     let mut items: Vec<_> = (0..n)
         .step_by(CHUNK)
@@ -151,11 +155,7 @@ pub(crate) fn pointwise<T: Score>(
         pointwise_chunk(&a[*start..end], &b[*start..end], f, scale, gb, ga, v)
     });
     let grads = if !grad { vec![] } else if mirror { vec![ga, gb] } else { vec![gb] };
-    let value = match reduction {
-        Reduction::None => values,
-        _ => vec![sums.iter().fold(0.0, |s, x| s + x) * scale],
-    };
-    Loss { value, grads }
+    Loss { value: value_of(reduction, values, &sums, scale), grads }
 }
 
 #[multiversion(targets("x86_64+avx512f+avx512bw", "x86_64+avx2+fma", "wasm32+simd128"))]
@@ -217,51 +217,12 @@ fn drive_chunk<T: Score, F: Fn(usize, f64, &mut RowGrads<T>) -> f64>(
     sum
 }
 
-/// Every element of `xs` passes `ok`; otherwise an error naming the first that does not.
-pub(crate) fn check<T: Score>(arg: &'static str, xs: &[T], rule: &str, ok: impl Fn(f64) -> bool + Sync + Send) -> Result<()> {
-    let bad = par::map_reduce(xs.len(), |a, b| xs[a..b].iter().filter(|x| !ok(x.to_f64())).count(), |x, y| x + y);
-    if bad > 0 {
-        let i = xs.iter().position(|x| !ok(x.to_f64())).expect("a failing element");
-        return Err(Error::new(arg, format!("{arg}[{i}] is {}; {rule}", xs[i].to_f64())));
-    }
-    Ok(())
-}
-
-pub(crate) fn finite<T: Score>(arg: &'static str, xs: &[T]) -> Result<()> {
-    check(arg, xs, "values must be finite numbers", f64::is_finite)
-}
-
-pub(crate) fn in_unit<T: Score>(arg: &'static str, xs: &[T], what: &str) -> Result<()> {
-    check(arg, xs, &format!("{what} must be in [0, 1]"), |x| (0.0..=1.0).contains(&x))
-}
-
-pub(crate) fn same_len(arg: &'static str, len: usize, expected: usize, of: &str) -> Result<()> {
-    if len != expected {
-        return Err(Error::new(arg, format!("has length {len}, expected {expected} ({of})")));
-    }
-    Ok(())
-}
-
 /// `len` elements as rows of `width`: the row count.
 pub(crate) fn rows_of(arg: &'static str, len: usize, width: usize, what: &str) -> Result<usize> {
     if width == 0 || len % width != 0 {
         return Err(Error::new(arg, format!("has length {len}, not a multiple of {what} ({width})")));
     }
     Ok(len / width)
-}
-
-pub(crate) fn positive(arg: &'static str, x: f64) -> Result<()> {
-    if !(x.is_finite() && x > 0.0) {
-        return Err(Error::new(arg, format!("is {x}; it must be a finite number > 0")));
-    }
-    Ok(())
-}
-
-pub(crate) fn eps(x: f64) -> Result<()> {
-    if !(0.0..0.5).contains(&x) {
-        return Err(Error::new("eps", format!("is {x}; it must be in [0, 0.5)")));
-    }
-    Ok(())
 }
 
 /// The bindings' single entry point: `name` is the facade's function name, `inputs` its arrays

@@ -1,12 +1,13 @@
 //! Losses of one element (or one pair of elements) per row.
 
-use super::{check, eps, finite, in_unit, pointwise, positive, same_len, Loss, Reduction};
+use super::{pointwise, Loss, Reduction};
+use crate::check::{self, eps, finite, finite_param, in_unit, non_negative_param, positive_param, same_length_as};
 use crate::math::{ln, pow, sigmoid, softplus};
 use crate::{Result, Score};
 
 /// Targets and predictions of equal length, both finite.
 fn pair<T: Score>(targets: &[T], preds: &[T], preds_arg: &'static str) -> Result<()> {
-    same_len(preds_arg, preds.len(), targets.len(), "the length of targets")?;
+    same_length_as(preds_arg, preds.len(), targets.len(), "the length of targets")?;
     finite("targets", targets)?;
     finite(preds_arg, preds)
 }
@@ -36,7 +37,7 @@ pub fn mse<T: Score>(targets: &[T], preds: &[T], r: Reduction, grad: bool) -> Re
 /// Huber loss with threshold `delta > 0`: `½d²` where `|d| < δ`, else `δ·(|d| − ½δ)`, with
 /// `d = p − y` (both branches agree at `|d| = δ`). Reference: `torch.nn.functional.huber_loss`.
 pub fn huber<T: Score>(targets: &[T], preds: &[T], delta: f64, r: Reduction, grad: bool) -> Result<Loss<T>> {
-    positive("delta", delta)?;
+    positive_param("delta", delta)?;
     pair(targets, preds, "preds")?;
     Ok(elementwise(targets, preds, r, grad, #[inline(always)] |y, p| {
         let d = p - y;
@@ -58,7 +59,7 @@ fn cross_entropy(y: f64, q: f64) -> f64 {
 /// clip does not bind, 0 where it does. Reference: seed 000 `cal_binary_cross_entropy_loss`.
 pub fn bce<T: Score>(targets: &[T], probs: &[T], eps_: f64, r: Reduction, grad: bool) -> Result<Loss<T>> {
     eps(eps_)?;
-    same_len("probs", probs.len(), targets.len(), "the length of targets")?;
+    same_length_as("probs", probs.len(), targets.len(), "the length of targets")?;
     in_unit("targets", targets, "targets")?;
     in_unit("probs", probs, "probabilities")?;
     Ok(elementwise(targets, probs, r, grad, #[inline(always)] |y, p| {
@@ -71,7 +72,7 @@ pub fn bce<T: Score>(targets: &[T], probs: &[T], eps_: f64, r: Reduction, grad: 
 /// Binary cross-entropy of logits, in the stable form `max(x, 0) − x·y + ln(1 + e^−|x|)`.
 /// Gradient `σ(x) − y`. Reference: `torch.nn.functional.binary_cross_entropy_with_logits`.
 pub fn bce_with_logits<T: Score>(targets: &[T], logits: &[T], r: Reduction, grad: bool) -> Result<Loss<T>> {
-    same_len("logits", logits.len(), targets.len(), "the length of targets")?;
+    same_length_as("logits", logits.len(), targets.len(), "the length of targets")?;
     in_unit("targets", targets, "targets")?;
     finite("logits", logits)?;
     Ok(elementwise(targets, logits, r, grad, #[inline(always)] |y, x| (softplus(x) - x * y, sigmoid(x) - y)))
@@ -96,14 +97,10 @@ pub struct Focal {
 /// `sigmoid_focal_loss`). Probabilities are clipped to [eps, 1 − eps]; logits use the stable
 /// cross-entropy and `1 − p = σ(−x)`, so ±1e4 is exact. Gradient with respect to the predictions.
 pub fn focal<T: Score>(targets: &[T], preds: &[T], f: Focal, r: Reduction, grad: bool) -> Result<Loss<T>> {
-    if !(f.gamma.is_finite() && f.gamma >= 0.0) {
-        return Err(crate::Error::new("gamma", format!("is {}; it must be a finite number >= 0", f.gamma)));
-    }
-    if !f.alpha.is_finite() {
-        return Err(crate::Error::new("alpha", format!("is {}; it must be finite", f.alpha)));
-    }
+    non_negative_param("gamma", f.gamma)?;
+    finite_param("alpha", f.alpha)?;
     eps(f.eps)?;
-    same_len("preds", preds.len(), targets.len(), "the length of targets")?;
+    same_length_as("preds", preds.len(), targets.len(), "the length of targets")?;
     in_unit("targets", targets, "targets")?;
     if f.logits { finite("preds", preds)? } else { in_unit("preds", preds, "probabilities")? }
     // Two loops rather than a branch on `logits` inside one: each vectorises.
@@ -135,11 +132,9 @@ fn focal_term(f: Focal, y: f64, p: f64, q: f64, ce: f64, dce: f64, dp: f64) -> (
 /// Hinge loss `max(0, margin − y·s)` with labels `y ∈ {−1, 1}` (0 is read as −1). Gradient
 /// `−y` where `margin − y·s ≥ 0` (torch.clamp's rule: it passes at the hinge itself).
 pub fn hinge<T: Score>(labels: &[T], scores: &[T], margin: f64, r: Reduction, grad: bool) -> Result<Loss<T>> {
-    if !margin.is_finite() {
-        return Err(crate::Error::new("margin", format!("is {margin}; it must be finite")));
-    }
-    same_len("scores", scores.len(), labels.len(), "the length of labels")?;
-    check("labels", labels, "hinge labels must be -1, 0 (read as -1) or 1", |y| y == -1.0 || y == 0.0 || y == 1.0)?;
+    finite_param("margin", margin)?;
+    same_length_as("scores", scores.len(), labels.len(), "the length of labels")?;
+    check::all("labels", labels, "hinge labels must be -1, 0 (read as -1) or 1", |y| y == -1.0 || y == 0.0 || y == 1.0)?;
     finite("scores", scores)?;
     Ok(elementwise(labels, scores, r, grad, #[inline(always)] |y, s| {
         let y = if y == 0.0 { -1.0 } else { y };
@@ -151,7 +146,7 @@ pub fn hinge<T: Score>(labels: &[T], scores: &[T], margin: f64, r: Reduction, gr
 /// Bayesian personalised ranking (Rendle et al. 2009): `−ln σ(pos − neg)` per pair, computed
 /// as `softplus(neg − pos)`. Gradients: `−σ(neg − pos)` for `pos`, `+σ(neg − pos)` for `neg`.
 pub fn bpr<T: Score>(pos: &[T], neg: &[T], r: Reduction, grad: bool) -> Result<Loss<T>> {
-    same_len("neg", neg.len(), pos.len(), "the length of pos")?;
+    same_length_as("neg", neg.len(), pos.len(), "the length of pos")?;
     finite("pos", pos)?;
     finite("neg", neg)?;
     // The loss depends on neg − pos: the gradient for pos is minus neg's.
@@ -162,12 +157,10 @@ pub fn bpr<T: Score>(pos: &[T], neg: &[T], r: Reduction, grad: bool) -> Result<L
 /// with `y = 1` for similar pairs, `k = ½` (`half`, seed 000) or 1 (seed 002). Labels in
 /// [0, 1]; distances finite and ≥ 0. Gradient with respect to the distances.
 pub fn contrastive<T: Score>(labels: &[T], distances: &[T], margin: f64, half: bool, r: Reduction, grad: bool) -> Result<Loss<T>> {
-    if !margin.is_finite() {
-        return Err(crate::Error::new("margin", format!("is {margin}; it must be finite")));
-    }
-    same_len("distances", distances.len(), labels.len(), "the length of labels")?;
+    finite_param("margin", margin)?;
+    same_length_as("distances", distances.len(), labels.len(), "the length of labels")?;
     in_unit("labels", labels, "contrastive labels")?;
-    check("distances", distances, "distances must be finite and >= 0", |d| d.is_finite() && d >= 0.0)?;
+    check::all("distances", distances, "distances must be finite and >= 0", |d| d.is_finite() && d >= 0.0)?;
     let k = if half { 0.5 } else { 1.0 };
     Ok(elementwise(labels, distances, r, grad, #[inline(always)] |y, d| contrastive_term(y, d, margin, k)))
 }
@@ -181,12 +174,10 @@ pub(crate) fn contrastive_term(y: f64, d: f64, margin: f64, k: f64) -> (f64, f64
 /// Triplet margin loss (Schroff et al. 2015, FaceNet) from distances:
 /// `max(0, d_pos − d_neg + margin)`. Gradients ±1 where the hinge is active or exactly at it.
 pub fn triplet<T: Score>(pos: &[T], neg: &[T], margin: f64, r: Reduction, grad: bool) -> Result<Loss<T>> {
-    if !margin.is_finite() {
-        return Err(crate::Error::new("margin", format!("is {margin}; it must be finite")));
-    }
-    same_len("neg", neg.len(), pos.len(), "the length of pos")?;
-    check("pos", pos, "distances must be finite and >= 0", |d| d.is_finite() && d >= 0.0)?;
-    check("neg", neg, "distances must be finite and >= 0", |d| d.is_finite() && d >= 0.0)?;
+    finite_param("margin", margin)?;
+    same_length_as("neg", neg.len(), pos.len(), "the length of pos")?;
+    check::all("pos", pos, "distances must be finite and >= 0", |d| d.is_finite() && d >= 0.0)?;
+    check::all("neg", neg, "distances must be finite and >= 0", |d| d.is_finite() && d >= 0.0)?;
     // d_neg's gradient is minus d_pos's; at the hinge itself it passes (torch.clamp).
     Ok(pointwise(pos, neg, r, grad, true, #[inline(always)] |p, n| {
         let m = p - n + margin;

@@ -2,7 +2,8 @@
 //! and the contrastive and triplet losses from embeddings.
 
 use super::pointwise::contrastive_term;
-use super::{drive, eps, finite, in_unit, positive, rows_of, same_len, Loss, Reduction};
+use super::{drive, rows_of, Loss, Reduction};
+use crate::check::{eps, finite, finite_param, in_unit, positive_param, same_length_as};
 use crate::math::{exp, lanes_sum_by, lanes_sum_zip, ln, sigmoid, softplus};
 use crate::{Error, Result, Score};
 
@@ -33,13 +34,13 @@ pub fn softmax_cross_entropy<T: Score>(targets: Targets<T>, logits: &[T], classe
     let n = rows_of("logits", logits.len(), classes, "numClasses")?;
     match targets {
         Targets::Classes(ids) => {
-            same_len("targets", ids.len(), n, "one class id per row of logits")?;
+            same_length_as("targets", ids.len(), n, "one class id per row of logits")?;
             if let Some(i) = ids.iter().position(|&c| c as usize >= classes) {
                 return Err(Error::new("targets", format!("targets[{i}] is {}; class ids must be < numClasses ({classes})", ids[i])));
             }
         }
         Targets::Soft(t) => {
-            same_len("targets", t.len(), logits.len(), "numClasses probabilities per row, as logits")?;
+            same_length_as("targets", t.len(), logits.len(), "numClasses probabilities per row, as logits")?;
             in_unit("targets", t, "target probabilities")?;
         }
     }
@@ -106,7 +107,7 @@ pub fn nce<T: Score>(pos: &[T], neg: &[T], r: Reduction, grad: bool) -> Result<L
 /// (temperature τ > 0, 1 by default as seed 000; 0.07–0.2 are common), stable for ±1e4.
 /// Gradients `(softmax_0 − 1)/τ` for `pos` and `softmax_j/τ` for `neg_j`.
 pub fn info_nce<T: Score>(pos: &[T], neg: &[T], temperature: f64, r: Reduction, grad: bool) -> Result<Loss<T>> {
-    positive("temperature", temperature)?;
+    positive_param("temperature", temperature)?;
     let k = negatives(pos, neg)?;
     let t = temperature;
     Ok(drive(pos.len(), &[1, k], r, grad, #[inline(always)] |i, s, g| {
@@ -132,7 +133,7 @@ pub fn info_nce<T: Score>(pos: &[T], neg: &[T], temperature: f64, r: Reduction, 
 /// (torch's `batchmean`). Gradient with respect to `q`: `−pc/qc` where the clip does not bind.
 pub fn kl_div<T: Score>(p: &[T], q: &[T], size: usize, eps_: f64, r: Reduction, grad: bool) -> Result<Loss<T>> {
     eps(eps_)?;
-    same_len("q", q.len(), p.len(), "the length of p")?;
+    same_length_as("q", q.len(), p.len(), "the length of p")?;
     in_unit("p", p, "probabilities")?;
     in_unit("q", q, "probabilities")?;
     let size = if size == 0 { p.len().max(1) } else { size };
@@ -154,11 +155,12 @@ pub fn kl_div<T: Score>(p: &[T], q: &[T], size: usize, eps_: f64, r: Reduction, 
     }))
 }
 
-/// Euclidean distances need embeddings of N rows of `dim`.
-fn embeddings<T: Score>(args: [(&'static str, &[T]); 3], count: usize, dim: usize) -> Result<usize> {
-    let n = rows_of(args[0].0, args[0].1.len(), dim, "dim")?;
-    for (name, x) in &args[..count] {
-        same_len(name, x.len(), args[0].1.len(), &format!("the length of {}", args[0].0))?;
+/// Euclidean distances need embeddings of N rows of `dim`, all of the first one's length.
+fn embeddings<T: Score>(args: &[(&'static str, &[T])], dim: usize) -> Result<usize> {
+    let (first, len) = (args[0].0, args[0].1.len());
+    let n = rows_of(first, len, dim, "dim")?;
+    for (name, x) in args {
+        same_length_as(name, x.len(), len, &format!("the length of {first}"))?;
         finite(name, x)?;
     }
     Ok(n)
@@ -175,8 +177,8 @@ fn distance<T: Score>(a: &[T], b: &[T]) -> f64 {
 /// subgradient PyTorch uses).
 #[allow(clippy::too_many_arguments)]
 pub fn contrastive_embeddings<T: Score>(labels: &[T], x1: &[T], x2: &[T], dim: usize, margin: f64, half: bool, r: Reduction, grad: bool) -> Result<Loss<T>> {
-    let n = embeddings([("x1", x1), ("x2", x2), ("x2", x2)], 2, dim)?;
-    same_len("labels", labels.len(), n, "one label per row of x1")?;
+    let n = embeddings(&[("x1", x1), ("x2", x2)], dim)?;
+    same_length_as("labels", labels.len(), n, "one label per row of x1")?;
     in_unit("labels", labels, "contrastive labels")?;
     let k = if half { 0.5 } else { 1.0 };
     Ok(drive(n, &[dim, dim], r, grad, #[inline(always)] |i, s, g| {
@@ -199,10 +201,8 @@ pub fn contrastive_embeddings<T: Score>(labels: &[T], x1: &[T], x2: &[T], dim: u
 /// Gradients for anchor, positive and negative.
 #[allow(clippy::too_many_arguments)]
 pub fn triplet_embeddings<T: Score>(anchor: &[T], positive_: &[T], negative: &[T], dim: usize, margin: f64, r: Reduction, grad: bool) -> Result<Loss<T>> {
-    if !margin.is_finite() {
-        return Err(Error::new("margin", format!("is {margin}; it must be finite")));
-    }
-    let n = embeddings([("anchor", anchor), ("positive", positive_), ("negative", negative)], 3, dim)?;
+    finite_param("margin", margin)?;
+    let n = embeddings(&[("anchor", anchor), ("positive", positive_), ("negative", negative)], dim)?;
     Ok(drive(n, &[dim, dim, dim], r, grad, #[inline(always)] |i, s, g| {
         let (a, p, q) = (row(anchor, i, dim), row(positive_, i, dim), row(negative, i, dim));
         let (dp, dn) = (distance(a, p), distance(a, q));
