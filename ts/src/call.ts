@@ -14,6 +14,11 @@ const ARGUMENTS = [
   'delta', 'alpha', 'gamma', 'margin', 'temperature', 'numClasses', 'reduction', 'size', 'dim', 'inputs', 'options',
   'x', 'weight', 'bias', 'runningMean', 'runningVar', 'shape', 'tensors', 'optimizer', 'grads', 'state', 'step',
   'lr', 'momentum', 'dampening', 'weightDecay', 'nesterov', 'lrDecay', 'betas',
+  // dense kernels and layers
+  'a', 'b', 'dims', 'activation', 'mask', 'scale', 'kind', 'config', 'layer', 'query', 'key', 'value', 'keyPaddingMask',
+  'attnMask', 'attention', 'h0', 'lengths', 'keys', 'ids', 'v',
+  // tensors and files
+  'bytes', 'data',
 ];
 const CALLER_ERROR = new RegExp(`^(${ARGUMENTS.join('|')}): `);
 

@@ -49,6 +49,18 @@ export type {
 export { SGD, Adagrad, RMSprop, Adam, AdamW } from './optim.js';
 export type { SGDOptions, AdagradOptions, RMSpropOptions, AdamOptions } from './optim.js';
 export type { IouOptions } from './boxes.js';
+export { matmul, matmulAsync, scaledDotProductAttention, scaledDotProductAttentionAsync } from './dense.js';
+export type { MatmulOptions, AttentionOptions, Activation } from './dense.js';
+export { tensor, loadSafetensors } from './tensor.js';
+export type { Tensor } from './tensor.js';
+export type { TensorLike, MaskLike } from './inputs.js';
+export {
+  MultiHeadAttention, GRU, AUGRU, AGRU, AIGRU, MLP, DinAttention, Embedding, layerCount,
+} from './layers.js';
+export type {
+  Weights, MultiHeadAttentionConfig, MultiHeadAttentionOptions, RecurrentOptions, RecurrentOutput, GRUConfig,
+  AttentionGRUConfig, AUGRUConfig, MLPConfig, MlpActivation, DinAttentionConfig, EmbeddingConfig, EmbeddingOptions, Pooling,
+} from './layers.js';
 
 import { current } from './backends/registry.js';
 

@@ -21,10 +21,13 @@ pub mod binned;
 pub mod boxes;
 pub mod curves;
 pub mod gauc;
+pub mod layers;
 pub mod losses;
+pub mod matmul;
 pub mod ops;
 pub mod optim;
 pub mod ranking;
+pub mod safetensors;
 pub mod simd;
 
 pub use auc::auc;

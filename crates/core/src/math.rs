@@ -149,6 +149,21 @@ pub(crate) fn exp_f32(x: f32) -> f32 {
     y * f32::from_bits(t.to_bits().wrapping_add(127) << 23)
 }
 
+/// `tanh x` in f32 from [`exp_f32`]: `sign(x)·(1 − e)/(1 + e)` with `e = e^(−2|x|)`, so it
+/// vectorises and never overflows. Near 0 the subtraction loses relative (not absolute)
+/// precision: within 1e-7 absolute everywhere, which is f32's resolution at tanh's scale.
+#[inline(always)]
+pub(crate) fn tanh_f32(x: f32) -> f32 {
+    let e = exp_f32(-2.0 * x.abs());
+    ((1.0 - e) / (1.0 + e)).copysign(x)
+}
+
+/// `1 / (1 + e^−x)` in f32.
+#[inline(always)]
+pub(crate) fn sigmoid_f32(x: f32) -> f32 {
+    1.0 / (1.0 + exp_f32(-x))
+}
+
 /// Sums of eight interleaved lanes, folded at the end: the loop vectorises (a single running
 /// f32 sum cannot be reordered by the compiler) and is more accurate than one running sum.
 #[inline(always)]

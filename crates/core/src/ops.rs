@@ -7,7 +7,7 @@
 //! and allocate nothing per row; large inputs are split across rayon's pool by whole rows.
 //! Definitions follow `torch.nn.functional` (reference outputs in `python/make_loss_fixtures.py`).
 
-use crate::math::{exp_f32, lanes_max, lanes_sum, lanes_sum_by};
+use crate::math::{exp_f32, lanes_max, lanes_sum, lanes_sum_by, sigmoid_f32, tanh_f32};
 use crate::check::{self, finite};
 use crate::{par, Error, Result};
 use multiversion::multiversion;
@@ -79,7 +79,16 @@ pub fn sigmoid_in_place(x: &mut [f32]) {
 
 #[multiversion(targets("x86_64+avx512f+avx512bw", "x86_64+avx2+fma", "wasm32+simd128"))]
 fn sigmoid_slice(xs: &mut [f32]) {
-    xs.iter_mut().for_each(|v| *v = 1.0 / (1.0 + exp_f32(-*v)));
+    xs.iter_mut().for_each(|v| *v = sigmoid_f32(*v));
+}
+
+pub fn tanh_in_place(x: &mut [f32]) {
+    par::for_rows(x, 1, |_, xs| tanh_slice(xs));
+}
+
+#[multiversion(targets("x86_64+avx512f+avx512bw", "x86_64+avx2+fma", "wasm32+simd128"))]
+fn tanh_slice(xs: &mut [f32]) {
+    xs.iter_mut().for_each(|v| *v = tanh_f32(*v));
 }
 
 /// `max(x, 0)` elementwise.
@@ -162,7 +171,7 @@ pub struct BatchNorm<'a> {
 
 impl BatchNorm<'_> {
     /// Per channel `(mean, 1/√(var + eps)·weight, bias)`.
-    fn affine(&self, c: usize) -> Result<Vec<[f32; 3]>> {
+    pub(crate) fn affine(&self, c: usize) -> Result<Vec<[f32; 3]>> {
         let (m, v) = (optional("runningMean", Some(self.mean), c)?.unwrap(), optional("runningVar", Some(self.var), c)?.unwrap());
         if let Some(i) = v.iter().position(|&v| v < 0.0) {
             return Err(Error::new("runningVar", format!("runningVar[{i}] is {}; variances must be >= 0", v[i])));
@@ -183,7 +192,47 @@ pub fn batch_norm(x: &[f32], layout: Channels, bn: BatchNorm) -> Result<Vec<f32>
 
 #[multiversion(targets("x86_64+avx512f+avx512bw", "x86_64+avx2+fma", "wasm32+simd128"))]
 fn normalize(xs: &mut [f32], [m, k, b]: [f32; 3]) {
-    xs.iter_mut().for_each(|v| *v = (*v - m) * k + b);
+    xs.iter_mut().for_each(|v| *v = normalized(*v, m, k, b));
+}
+
+#[inline(always)]
+fn normalized(v: f32, m: f32, k: f32, b: f32) -> f32 {
+    (v - m) * k + b
+}
+
+/// A [`BatchNorm::affine`] split into per-channel vectors, for the row kernels below (layers
+/// keep one per BatchNorm, built once at load).
+#[derive(Debug, Clone)]
+pub(crate) struct RowAffine {
+    mean: Vec<f32>,
+    scale: Vec<f32>,
+    bias: Vec<f32>,
+}
+
+impl RowAffine {
+    pub(crate) fn new(bn: BatchNorm, channels: usize) -> Result<Self> {
+        let a = bn.affine(channels)?;
+        Ok(RowAffine { mean: a.iter().map(|a| a[0]).collect(), scale: a.iter().map(|a| a[1]).collect(), bias: a.iter().map(|a| a[2]).collect() })
+    }
+
+    pub(crate) fn channels(&self) -> usize {
+        self.mean.len()
+    }
+}
+
+/// [`batch_norm`] in place on `[N, C]` rows (channels last, `inner` 1): the layers' layout, one
+/// vectorised pass per row rather than one call per value.
+pub(crate) fn batch_norm_rows(x: &mut [f32], a: &RowAffine) {
+    par::for_rows(x, a.channels(), |_, rows| normalize_rows(rows, a));
+}
+
+#[multiversion(targets("x86_64+avx512f+avx512bw", "x86_64+avx2+fma", "wasm32+simd128"))]
+fn normalize_rows(rows: &mut [f32], a: &RowAffine) {
+    for row in rows.chunks_exact_mut(a.channels()) {
+        for (((v, &m), &k), &b) in row.iter_mut().zip(&a.mean).zip(&a.scale).zip(&a.bias) {
+            *v = normalized(*v, m, k, b);
+        }
+    }
 }
 
 /// `f(run, channel)` over each contiguous run of one channel's values.
@@ -212,7 +261,24 @@ pub fn prelu(x: &[f32], layout: Channels, alpha: &[f32]) -> Result<Vec<f32>> {
 
 #[multiversion(targets("x86_64+avx512f+avx512bw", "x86_64+avx2+fma", "wasm32+simd128"))]
 fn prelu_run(xs: &mut [f32], a: f32) {
-    xs.iter_mut().for_each(|v| *v = if *v > 0.0 { *v } else { a * *v });
+    xs.iter_mut().for_each(|v| *v = prelu_value(*v, a));
+}
+
+#[inline(always)]
+fn prelu_value(v: f32, a: f32) -> f32 {
+    if v > 0.0 { v } else { a * v }
+}
+
+/// [`prelu`] in place on `[N, C]` rows with one `alpha` per channel (C of them).
+pub(crate) fn prelu_rows(x: &mut [f32], alpha: &[f32]) {
+    par::for_rows(x, alpha.len(), |_, rows| prelu_rows_kernel(rows, alpha));
+}
+
+#[multiversion(targets("x86_64+avx512f+avx512bw", "x86_64+avx2+fma", "wasm32+simd128"))]
+fn prelu_rows_kernel(rows: &mut [f32], alpha: &[f32]) {
+    for row in rows.chunks_exact_mut(alpha.len()) {
+        row.iter_mut().zip(alpha).for_each(|(v, &a)| *v = prelu_value(*v, a));
+    }
 }
 
 /// Dice (Zhou et al. 2018, DIN): `p = σ(BN(x))`, `out = α·(1 − p)·x + p·x`, with BN in
@@ -226,10 +292,27 @@ pub fn dice(x: &[f32], layout: Channels, alpha: &[f32], bn: BatchNorm) -> Result
 
 #[multiversion(targets("x86_64+avx512f+avx512bw", "x86_64+avx2+fma", "wasm32+simd128"))]
 fn dice_run(xs: &mut [f32], [m, k, b]: [f32; 3], a: f32) {
-    xs.iter_mut().for_each(|v| {
-        let p = 1.0 / (1.0 + exp_f32(-((*v - m) * k + b)));
-        *v *= a + (1.0 - a) * p;
-    });
+    xs.iter_mut().for_each(|v| *v = dice_value(*v, m, k, b, a));
+}
+
+#[inline(always)]
+fn dice_value(v: f32, m: f32, k: f32, b: f32, a: f32) -> f32 {
+    let p = 1.0 / (1.0 + exp_f32(-normalized(v, m, k, b)));
+    v * (a + (1.0 - a) * p)
+}
+
+/// [`dice`] in place on `[N, C]` rows with one `alpha` per channel (C of them).
+pub(crate) fn dice_rows(x: &mut [f32], bn: &RowAffine, alpha: &[f32]) {
+    par::for_rows(x, alpha.len(), |_, rows| dice_rows_kernel(rows, bn, alpha));
+}
+
+#[multiversion(targets("x86_64+avx512f+avx512bw", "x86_64+avx2+fma", "wasm32+simd128"))]
+fn dice_rows_kernel(rows: &mut [f32], bn: &RowAffine, alpha: &[f32]) {
+    for row in rows.chunks_exact_mut(alpha.len()) {
+        for ((((v, &m), &k), &b), &a) in row.iter_mut().zip(&bn.mean).zip(&bn.scale).zip(&bn.bias).zip(alpha) {
+            *v = dice_value(*v, m, k, b, a);
+        }
+    }
 }
 
 /// `x / max(‖x‖₂, eps)` over each row of `size` (`F.normalize(x, dim=-1)`, eps 1e-12): an

@@ -7,7 +7,9 @@
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
+mod layers;
 mod metrics;
+mod tensors;
 mod training;
 
 /// A core error becomes an `InvalidArg` error whose message starts with the argument's name;

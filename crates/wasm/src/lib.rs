@@ -5,7 +5,9 @@
 
 use wasm_bindgen::prelude::*;
 
+mod layers;
 mod metrics;
+mod tensors;
 mod training;
 
 #[cfg(feature = "threads")]

@@ -54,6 +54,19 @@ export interface Kernels {
   optimizerStateSlots(name: string, hyper: Float64Array): number;
   /** One step of optimizer `name`, updating `params` and `state` in place. */
   optimizerStep(name: string, hyper: Float64Array, step: number, params: Float32Array, grads: Float32Array, state: Float32Array): void;
+  /** `op(a)·op(b) + bias` then `activation`; `dims` = [m, k, n, transA, transB]. */
+  matmul(a: Float32Array, b: Float32Array, dims: Uint32Array, bias: Float32Array | undefined, activation: string): Float32Array;
+  /** Scaled dot-product attention over `[q, k, v, mask?]`; `scale` NaN means 1/√d. */
+  attention(data: Float32Array[], shapes: Uint32Array[], causal: boolean, scale: number): Float32Array;
+  /** Loads layer `kind` (crates/core/src/layers) from named weights; returns its id. */
+  layerCreate(kind: string, config: string, names: string[], shapes: Uint32Array[], data: Float32Array[]): number;
+  /** Positional inputs (absent: empty data, null shape) → `[data0, shape0, data1, shape1, …]`. */
+  layerForward(id: number, data: Float32Array[], shapes: (Uint32Array | null)[], ints: (Int32Array | null)[]): (Float32Array | Uint32Array)[];
+  layerDispose(id: number): void;
+  /** Layers alive in this backend instance. */
+  layerCount(): number;
+  /** A safetensors file: `[index JSON, data]` (crates/core/src/safetensors.rs, `Tensors::index_json`). */
+  readSafetensors(bytes: Uint8Array): [string, Float32Array];
   simdLevel(): string;
   threads(): number;
   releaseMemory(): void;
@@ -62,7 +75,8 @@ export interface Kernels {
 /** The kernels that also run off the calling thread (every one whose cost grows with n). */
 export const asyncKernelNames = [
   'auc', 'gauc', 'rocCurve', 'prCurve', 'averagePrecision', 'ks', 'logLoss', 'binaryStats',
-  'rankingMetrics', 'aucHistogram', 'aucFromHistogram', 'boxIou', 'loss', 'op', 'threads',
+  'rankingMetrics', 'aucHistogram', 'aucFromHistogram', 'boxIou', 'loss', 'op', 'matmul', 'attention', 'layerForward',
+  'threads', 'layerCreate', 'layerDispose', 'layerCount',
 ] as const satisfies readonly (keyof Kernels)[];
 
 export type AsyncKernelName = (typeof asyncKernelNames)[number];
@@ -74,6 +88,12 @@ export type AsyncKernels = {
 
 export interface Backend {
   name: BackendName;
+  /**
+   * Whether `async` runs on the same instance as `sync` (native: libuv's pool shares the
+   * addon's memory), so a layer's id is valid for both; wasm's async calls run in a worker
+   * with its own instance, where a layer must be created again.
+   */
+  sharedLayers: boolean;
   sync: Kernels;
   async: AsyncKernels;
 }

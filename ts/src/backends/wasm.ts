@@ -5,7 +5,8 @@ import { workerKernels } from './worker-client.js';
 /** Kernels whose wasm export has the facade's signature (scores of either precision). */
 const direct = [
   'auc', 'gauc', 'rocCurve', 'prCurve', 'averagePrecision', 'ks', 'logLoss', 'binaryStats', 'rankingMetrics',
-  'aucHistogram', 'aucFromHistogram', 'boxIou', 'loss', 'op', 'optimizerStateSlots', 'optimizerStep',
+  'aucHistogram', 'aucFromHistogram', 'boxIou', 'loss', 'op', 'optimizerStateSlots', 'optimizerStep', 'matmul',
+  'attention', 'layerCreate', 'layerForward', 'layerDispose', 'layerCount', 'readSafetensors',
 ] as const;
 
 /** The functions wasm-bindgen generates for crates/wasm. */
@@ -60,5 +61,5 @@ export async function loadWasmKernels(name: WasmName, threads?: number): Promise
  */
 export async function loadWasm(name: WasmName, threads?: number): Promise<Backend> {
   const sync = await loadWasmKernels(name, threads);
-  return { name, sync, async: workerKernels(name, threads) };
+  return { name, sharedLayers: false, sync, async: workerKernels(name, threads) };
 }

@@ -1,0 +1,227 @@
+//! DIN's local activation unit: an MLP scores each history item against the candidate.
+
+use super::mlp::{Mlp, Spec};
+use super::{expect_rank, lengths, required, In, Layer, Out, Weights};
+use crate::error::{Error, Result};
+use crate::ops;
+use crate::par;
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Config {
+    embed_dim: usize,
+    hidden: Vec<usize>,
+    activation: String,
+    batchnorm: Option<bool>,
+    softmax: Option<bool>,
+    scale: Option<bool>,
+    dice_eps: Option<f32>,
+    prefix: Option<String>,
+}
+
+/// Seed 003's `Attention` module at inference: the attention unit of DIN (Zhou et al. 2018,
+/// "Deep Interest Network for Click-Through Rate Prediction") and DIEN (Zhou et al. 2019).
+///
+/// For each batch row b and valid step t < lengths[b]:
+/// `s_bt = fc(mlp([q_b, k_bt, q_b − k_bt, q_b ⊙ k_bt]))`, divided by √E when `scale`. With
+/// `softmax` (default true, DIN/DIEN's original normalisation) the scores are softmaxed over
+/// the valid steps, padded steps count as −∞ (weight 0; a row with no valid step has all-zero
+/// scores); without it (DeepCTR-Torch, FuxiCTR, torch-rechub) the raw scores are used and padded
+/// ones are 0. Output `o_b = Σ_t s_bt·k_bt`.
+///
+/// Config: `embedDim` (E), `hidden`, `activation`, `batchnorm` (default true), `diceEps`
+/// (default 1e-8), as [`Mlp`] with input size 4E; `softmax` (default true), `scale` (default
+/// false; seed 003 always scales), `prefix`.
+///
+/// Keys: the MLP's under `mlp.` (`mlp.mlp.dense0.weight` [H_0, 4E], …, see [`Mlp`]), then
+/// `fc.weight` [1, H_last] and `fc.bias` [1] (optional).
+///
+/// Inputs: query [B, E], keys [B, T, E]; ints[0] = lengths [B] (optional: all T valid).
+/// Outputs: output [B, E], scores [B, T] (after softmax or masking).
+pub struct DinAttention {
+    e: usize,
+    mlp: Mlp,
+    fc_w: Vec<f32>,
+    fc_b: f32,
+    softmax: bool,
+    scale: bool,
+}
+
+impl DinAttention {
+    pub fn new(c: Config, mut w: Weights) -> Result<Self> {
+        if c.embed_dim == 0 {
+            return Err(Error::new("config", "embedDim must be > 0"));
+        }
+        let input = c.embed_dim.checked_mul(4).ok_or_else(|| Error::new("config", "embedDim is too large"))?;
+        let prefix = c.prefix.unwrap_or_default();
+        w.set_prefix(&format!("{prefix}mlp."));
+        let spec = Spec {
+            input,
+            hidden: &c.hidden,
+            activation: &c.activation,
+            batchnorm: c.batchnorm.unwrap_or(true),
+            dice_eps: c.dice_eps.unwrap_or(1e-8),
+        };
+        let mlp = Mlp::load(&mut w, spec)?;
+        w.set_prefix(&prefix);
+        let fc_w = w.take("fc.weight", &[1, mlp.output_size()])?;
+        let fc_b = w.take_opt("fc.bias", &[1])?.map_or(0.0, |b| b[0]);
+        Ok(DinAttention { e: c.embed_dim, mlp, fc_w, fc_b, softmax: c.softmax.unwrap_or(true), scale: c.scale.unwrap_or(false) })
+    }
+}
+
+impl Layer for DinAttention {
+    fn forward(&self, t: &[Option<In>], ints: &[Option<&[i32]>]) -> Result<Vec<Out>> {
+        let e = self.e;
+        let q = required(t, 0, "query")?;
+        let k = required(t, 1, "keys")?;
+        super::recurrent::filled(q, "query")?;
+        super::recurrent::filled(k, "keys")?;
+        let qs = expect_rank(q, 2, "query", "[B, E]")?;
+        let ks = expect_rank(k, 3, "keys", "[B, T, E]")?;
+        if qs[1] != e {
+            return Err(Error::new("query", format!("has shape {qs:?}, expected [B, {e}] (embedDim)")));
+        }
+        let (b, steps) = (qs[0], ks[1]);
+        if ks[0] != b || ks[2] != e {
+            return Err(Error::new("keys", format!("has shape {ks:?}, expected [{b}, T, {e}] (query's batch, embedDim)")));
+        }
+        let lens = lengths(ints, 0, b, steps)?;
+
+        // Only valid (b, t) pairs go through the MLP: rows are independent at inference.
+        let pairs: Vec<(usize, usize)> = (0..b).flat_map(|r| (0..lens[r]).map(move |s| (r, s))).collect();
+        let n = pairs.len();
+        let mut feat = vec![0.0f32; n * 4 * e];
+        par::for_rows(&mut feat, 4 * e, |first, rows| {
+            for (i, f) in rows.chunks_exact_mut(4 * e).enumerate() {
+                let (r, s) = pairs[first + i];
+                let qv = &q.data[r * e..(r + 1) * e];
+                let kv = &k.data[(r * steps + s) * e..(r * steps + s + 1) * e];
+                let (fq, rest) = f.split_at_mut(e);
+                let (fk, rest) = rest.split_at_mut(e);
+                let (fd, fp) = rest.split_at_mut(e);
+                fq.copy_from_slice(qv);
+                fk.copy_from_slice(kv);
+                for j in 0..e {
+                    fd[j] = qv[j] - kv[j];
+                    fp[j] = qv[j] * kv[j];
+                }
+            }
+        });
+        let hidden = self.mlp.forward_rows(&feat, n);
+        drop(feat);
+        let h = self.mlp.output_size();
+        let div = if self.scale { (e as f32).sqrt() } else { 1.0 };
+
+        let mut scores = vec![0.0f32; b * steps];
+        for (&(r, s), hrow) in pairs.iter().zip(hidden.chunks_exact(h.max(1))) {
+            let v = hrow.iter().zip(&self.fc_w).fold(self.fc_b, |acc, (x, w)| acc + x * w);
+            scores[r * steps + s] = v / div;
+        }
+        if self.softmax {
+            for (r, row) in scores.chunks_exact_mut(steps.max(1)).enumerate().take(b) {
+                let len = lens[r];
+                if len > 0 {
+                    ops::softmax_rows(&mut row[..len], len);
+                }
+            }
+        }
+        let mut output = vec![0.0f32; b * e];
+        for r in 0..b {
+            let o = &mut output[r * e..(r + 1) * e];
+            for s in 0..lens[r] {
+                let w = scores[r * steps + s];
+                let kv = &k.data[(r * steps + s) * e..(r * steps + s + 1) * e];
+                o.iter_mut().zip(kv).for_each(|(o, &k)| *o += w * k);
+            }
+        }
+        Ok(vec![Out { data: output, shape: vec![b, e] }, Out { data: scores, shape: vec![b, steps] }])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layers::mlp::tests::weights;
+
+    fn config(softmax: bool, scale: bool) -> Config {
+        Config {
+            embed_dim: 2,
+            hidden: vec![1],
+            activation: "none".into(),
+            batchnorm: Some(false),
+            softmax: Some(softmax),
+            scale: Some(scale),
+            dice_eps: None,
+            prefix: Some("att.".into()),
+        }
+    }
+
+    /// MLP: one unit reading only the q⊙k block (so the score is fc(q·k) = 2·q·k + 0.5).
+    fn layer(softmax: bool, scale: bool) -> DinAttention {
+        let w = weights(&[
+            ("att.mlp.mlp.dense0.weight", &[1, 8], &[0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0]),
+            ("att.fc.weight", &[1, 1], &[2.0]),
+            ("att.fc.bias", &[1], &[0.5]),
+        ]);
+        DinAttention::new(config(softmax, scale), w).unwrap()
+    }
+
+    fn run(l: &DinAttention, q: &[f32], k: &[f32], b: usize, t: usize, lens: Option<&[i32]>) -> Result<Vec<Out>> {
+        let qs = [b, 2];
+        let ks = [b, t, 2];
+        l.forward(&[Some(In { data: q, shape: &qs }), Some(In { data: k, shape: &ks })], &[lens])
+    }
+
+    #[test]
+    fn din_scores_softmax_masks_padding() {
+        // q = [1, 2]; keys [1, 0], [0, 1], [5, 5] (padded): raw scores 2.5, 4.5.
+        let q = [1.0, 2.0, 0.0, 0.0];
+        let k = [1.0, 0.0, 0.0, 1.0, 5.0, 5.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0];
+        let out = run(&layer(true, false), &q, &k, 2, 3, Some(&[2, 0])).unwrap();
+        let e = (-2.0f32).exp();
+        let (s0, s1) = (e / (1.0 + e), 1.0 / (1.0 + e));
+        let want_scores = [s0, s1, 0.0, 0.0, 0.0, 0.0];
+        for (g, w) in out[1].data.iter().zip(want_scores) {
+            assert!((g - w).abs() < 1e-6, "{:?}", out[1].data);
+        }
+        let want_out = [s0, s1, 0.0, 0.0];
+        for (g, w) in out[0].data.iter().zip(want_out) {
+            assert!((g - w).abs() < 1e-6, "{:?}", out[0].data);
+        }
+        assert_eq!(out[0].shape, vec![2, 2]);
+        assert_eq!(out[1].shape, vec![2, 3]);
+    }
+
+    #[test]
+    fn din_without_softmax_zeroes_padding_and_scales() {
+        let q = [1.0, 2.0];
+        let k = [1.0, 0.0, 0.0, 1.0, 5.0, 5.0];
+        let out = run(&layer(false, true), &q, &k, 1, 3, Some(&[2])).unwrap();
+        let r = 2f32.sqrt();
+        let want = [2.5 / r, 4.5 / r, 0.0];
+        for (g, w) in out[1].data.iter().zip(want) {
+            assert!((g - w).abs() < 1e-6, "{:?}", out[1].data);
+        }
+        assert!((out[0].data[0] - 2.5 / r).abs() < 1e-6 && (out[0].data[1] - 4.5 / r).abs() < 1e-6);
+        // No lengths: all steps valid (15 + 0.5).
+        let out = run(&layer(false, false), &q, &k, 1, 3, None).unwrap();
+        assert!((out[1].data[2] - 30.5).abs() < 1e-5);
+    }
+
+    #[test]
+    fn din_checks_inputs() {
+        let l = layer(true, false);
+        assert_eq!(run(&l, &[1.0, 2.0], &[1.0, 0.0], 1, 1, Some(&[2])).unwrap_err().arg, "lengths");
+        assert_eq!(run(&l, &[1.0, f32::INFINITY], &[1.0, 0.0], 1, 1, None).unwrap_err().arg, "query");
+        let ks = [2, 1, 2];
+        let qs = [1, 2];
+        let err = l.forward(&[Some(In { data: &[1.0, 2.0], shape: &qs }), Some(In { data: &[0.0; 4], shape: &ks })], &[]).unwrap_err();
+        assert_eq!(err.arg, "keys");
+        let out = run(&l, &[1.0, 2.0], &[], 1, 0, None).unwrap();
+        assert_eq!((out[0].data.clone(), out[1].shape.clone()), (vec![0.0, 0.0], vec![1, 0]));
+        let missing = DinAttention::new(config(true, false), weights(&[])).err().unwrap();
+        assert!(missing.message.contains("att.mlp.mlp.dense0.weight"), "{missing:?}");
+    }
+}
