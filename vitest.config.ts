@@ -24,13 +24,18 @@ const chromium = playwright({
   },
 });
 
+// Layer fixtures are binary safetensors files, imported as data URLs (`?inline`).
+const assetsInclude = ['**/*.safetensors'];
+
 const node = (backend: BackendName) => ({
   resolve: { alias },
+  assetsInclude,
   test: { name: backend, include, setupFiles, provide: { backend }, testTimeout: 60_000 },
 });
 
 const browser = (backend: BackendName, headers: Record<string, string>) => ({
   resolve: { alias },
+  assetsInclude,
   server: { headers },
   optimizeDeps: { exclude: ['reckit'] },
   test: {

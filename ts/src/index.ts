@@ -55,7 +55,7 @@ export { tensor, loadSafetensors } from './tensor.js';
 export type { Tensor } from './tensor.js';
 export type { TensorLike, MaskLike } from './inputs.js';
 export {
-  MultiHeadAttention, GRU, AUGRU, AGRU, AIGRU, MLP, DinAttention, Embedding, layerCount,
+  MultiHeadAttention, GRU, AUGRU, AGRU, AIGRU, MLP, DinAttention, Embedding, layerCount, memoryBytes,
 } from './layers.js';
 export type {
   Weights, MultiHeadAttentionConfig, MultiHeadAttentionOptions, RecurrentOptions, RecurrentOutput, GRUConfig,

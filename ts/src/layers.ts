@@ -114,6 +114,14 @@ export function layerCount(): number {
   return current().sync.layerCount();
 }
 
+/**
+ * Bytes the active backend holds: the size of wasm's linear memory (which never shrinks), or
+ * for native the process's resident set. For watching for leaks, not for accounting.
+ */
+export function memoryBytes(): number {
+  return current().sync.memoryBytes();
+}
+
 const lengthsOf = (lengths: ArrayLike<number> | undefined) => (lengths === undefined ? undefined : toInts('lengths', lengths));
 
 export interface MultiHeadAttentionConfig {

@@ -17,7 +17,7 @@ export function loadNative(): Backend {
   return {
     name: 'native',
     sharedLayers: true,
-    sync: addon,
+    sync: { ...addon, memoryBytes: () => process.memoryUsage.rss() },
     async: Object.fromEntries(
       asyncKernelNames.map((name) => [name, addon[`${name}Async` as keyof Addon] ?? (async (...a: unknown[]) => (addon[name] as Function)(...a))]),
     ) as AsyncKernels,

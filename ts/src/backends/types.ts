@@ -65,6 +65,8 @@ export interface Kernels {
   layerDispose(id: number): void;
   /** Layers alive in this backend instance. */
   layerCount(): number;
+  /** Memory this backend holds: the wasm instance's linear memory, or (native) the process RSS. */
+  memoryBytes(): number;
   /** A safetensors file: `[index JSON, data]` (crates/core/src/safetensors.rs, `Tensors::index_json`). */
   readSafetensors(bytes: Uint8Array): [string, Float32Array];
   simdLevel(): string;

@@ -11,8 +11,8 @@ const direct = [
 
 /** The functions wasm-bindgen generates for crates/wasm. */
 interface WasmExports extends Pick<Kernels, (typeof direct)[number]> {
-  default(init?: { module_or_path: unknown }): Promise<unknown>;
-  initSync(init: { module: BufferSource }): unknown;
+  default(init?: { module_or_path: unknown }): Promise<{ memory: WebAssembly.Memory }>;
+  initSync(init: { module: BufferSource }): { memory: WebAssembly.Memory };
   initThreadPool?(threads: number): Promise<void>;
   setParallel(enabled: boolean): void;
   simdLevel(): string;
@@ -31,13 +31,14 @@ export type WasmName = Exclude<BackendName, 'native'>;
 /** Instantiates one wasm flavour in this thread and returns its kernels. */
 export async function loadWasmKernels(name: WasmName, threads?: number): Promise<Kernels> {
   const wasm = await importers[name]();
+  let instance: { memory: WebAssembly.Memory };
   if (isNode) {
     // wasm-bindgen's web target fetches its .wasm by URL; in Node we read the file instead.
     const fs = nodeRequire()('node:fs');
     const dir = name === 'wasm-simd' ? 'simd' : 'threads';
-    wasm.initSync({ module: fs.readFileSync(new URL(`../wasm/${dir}/index_bg.wasm`, import.meta.url)) });
+    instance = wasm.initSync({ module: fs.readFileSync(new URL(`../wasm/${dir}/index_bg.wasm`, import.meta.url)) });
   } else {
-    await wasm.default();
+    instance = await wasm.default();
   }
   // A page's main thread cannot block: rayon would spin there, competing with its own pool for
   // the cores (measured slower than one thread). So the threaded module runs sequentially on
@@ -52,6 +53,7 @@ export async function loadWasmKernels(name: WasmName, threads?: number): Promise
     simdLevel: () => wasm.simdLevel(),
     threads: () => wasm.threads(),
     releaseMemory: () => wasm.releaseMemory(),
+    memoryBytes: () => instance.memory.buffer.byteLength,
   };
 }
 

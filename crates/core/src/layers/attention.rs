@@ -70,7 +70,8 @@ impl MultiHeadAttention {
         } else if w.has("Wq.weight") {
             (w.take("Wq.weight", &[e, e])?, w.take("Wk.weight", &[e, kdim])?, w.take("Wv.weight", &[e, vdim])?)
         } else {
-            return Err(Error::new("weights", "missing tensor 'in_proj_weight' (or q_proj_weight/k_proj_weight/v_proj_weight, or Wq.weight/Wk.weight/Wv.weight)"));
+            let names = ["in_proj_weight", "q_proj_weight", "Wq.weight"].map(|k| format!("'{}'", w.key(k)));
+            return Err(Error::new("weights", format!("missing tensor {} (or {}, or {})", names[0], names[1], names[2])));
         };
         let b_qkv = w.take_opt("in_proj_bias", &[3 * e])?;
         let out_w = w.take_opt("out_proj.weight", &[e, e])?;

@@ -30,8 +30,8 @@ pub struct Config {
 /// scores); without it (DeepCTR-Torch, FuxiCTR, torch-rechub) the raw scores are used and padded
 /// ones are 0. Output `o_b = Σ_t s_bt·k_bt`.
 ///
-/// Config: `embedDim` (E), `hidden`, `activation`, `batchnorm` (default true), `diceEps`
-/// (default 1e-8), as [`Mlp`] with input size 4E; `softmax` (default true), `scale` (default
+/// Config: `embedDim` (E), `hidden`, `activation`, `batchnorm` (default: whether the weights
+/// have BatchNorm layers), `diceEps` (default 1e-8), as [`Mlp`] with input size 4E; `softmax` (default true), `scale` (default
 /// false; seed 003 always scales), `prefix`.
 ///
 /// Keys: the MLP's under `mlp.` (`mlp.mlp.dense0.weight` [H_0, 4E], …, see [`Mlp`]), then
@@ -60,7 +60,7 @@ impl DinAttention {
             input,
             hidden: &c.hidden,
             activation: &c.activation,
-            batchnorm: c.batchnorm.unwrap_or(true),
+            batchnorm: c.batchnorm,
             dice_eps: c.dice_eps.unwrap_or(1e-8),
         };
         let mlp = Mlp::load(&mut w, spec)?;
@@ -223,5 +223,47 @@ mod tests {
         assert_eq!((out[0].data.clone(), out[1].shape.clone()), (vec![0.0, 0.0], vec![1, 0]));
         let missing = DinAttention::new(config(true, false), weights(&[])).err().unwrap();
         assert!(missing.message.contains("att.mlp.mlp.dense0.weight"), "{missing:?}");
+    }
+
+    /// Seed 003's `Attention(2, [3, 2])` (Dice, BatchNorm, scaled, softmax) in torch 1.13, eval
+    /// mode, lengths [3, 2].
+    #[test]
+    fn din_matches_seed_attention() {
+        let w = weights(&[
+            ("att.mlp.mlp.dense0.weight", &[3, 8], &[0.21, -0.43, -0.60, 0.51, 0.04, -0.09, -0.76, 0.46, -0.21, 0.34, -0.04, -0.21, 0.21, -0.13, -0.79, 0.70, -0.17, -0.21, 0.26, -0.01, -0.56, -0.24, -0.32, -0.39]),
+            ("att.mlp.mlp.dense0.bias", &[3], &[0.54, -0.33, -0.39]),
+            ("att.mlp.mlp.batchnorm0.weight", &[3], &[0.32, -0.38, -0.25]),
+            ("att.mlp.mlp.batchnorm0.bias", &[3], &[-0.50, 0.51, -0.36]),
+            ("att.mlp.mlp.batchnorm0.running_mean", &[3], &[-0.21, 0.69, 0.30]),
+            ("att.mlp.mlp.batchnorm0.running_var", &[3], &[1.05, 0.83, 1.09]),
+            ("att.mlp.mlp.activation0.alpha", &[3], &[-0.57, 0.18, 0.06]),
+            ("att.mlp.mlp.activation0.bn.weight", &[3], &[0.19, 0.67, -0.16]),
+            ("att.mlp.mlp.activation0.bn.bias", &[3], &[-0.82, -0.13, 0.17]),
+            ("att.mlp.mlp.activation0.bn.running_mean", &[3], &[0.09, 0.56, 0.94]),
+            ("att.mlp.mlp.activation0.bn.running_var", &[3], &[1.03, 1.46, 1.01]),
+            ("att.mlp.mlp.dense1.weight", &[2, 3], &[1.89, 0.13, 0.20, -0.31, 0.19, 0.25]),
+            ("att.mlp.mlp.dense1.bias", &[2], &[-0.98, -1.01]),
+            ("att.mlp.mlp.batchnorm1.weight", &[2], &[0.28, -0.06]),
+            ("att.mlp.mlp.batchnorm1.bias", &[2], &[-0.46, -0.37]),
+            ("att.mlp.mlp.batchnorm1.running_mean", &[2], &[0.08, 0.01]),
+            ("att.mlp.mlp.batchnorm1.running_var", &[2], &[0.60, 1.05]),
+            ("att.mlp.mlp.activation1.alpha", &[2], &[0.55, 0.47]),
+            ("att.mlp.mlp.activation1.bn.weight", &[2], &[0.98, -0.68]),
+            ("att.mlp.mlp.activation1.bn.bias", &[2], &[0.43, 0.02]),
+            ("att.mlp.mlp.activation1.bn.running_mean", &[2], &[-1.08, 0.43]),
+            ("att.mlp.mlp.activation1.bn.running_var", &[2], &[1.33, 0.75]),
+            ("att.fc.weight", &[1, 2], &[3.1, -2.5]),
+            ("att.fc.bias", &[1], &[-0.27]),
+        ]);
+        let c = Config { hidden: vec![3, 2], activation: "dice".into(), batchnorm: None, ..config(true, true) };
+        let l = DinAttention::new(c, w).unwrap();
+        let q = [-0.55, -1.07, 1.52, -0.02];
+        let k = [-1.09, 0.10, 0.64, -0.40, 0.46, -1.88, -0.61, 0.20, -0.79, 0.54, -0.43, -0.25];
+        let out = run(&l, &q, &k, 2, 3, Some(&[3, 2])).unwrap();
+        let want_out: [f64; 4] = [-0.00944400, -0.71688151, -0.69926333, 0.36860853];
+        let want_scores: [f64; 6] = [0.34113282, 0.32951045, 0.32935673, 0.50409257, 0.49590743, 0.0];
+        for (g, w) in out[0].data.iter().zip(want_out).chain(out[1].data.iter().zip(want_scores)) {
+            assert!((*g as f64 - w).abs() < 2e-6, "{:?} {:?}", out[0].data, out[1].data);
+        }
     }
 }

@@ -27,8 +27,9 @@ pub struct Config {
 ///
 /// Config: `inputSize`, `hidden` (the layer widths H_0…H_{L−1}, at least one), `activation`
 /// (`none`, `relu`, `sigmoid`, `tanh`, `prelu` or `dice`, the same for every layer),
-/// `batchnorm` (default true, as in seed 003), `diceEps` (Dice's BatchNorm eps, default 1e-8),
-/// `prefix`.
+/// `batchnorm` (default: whether the weights have `mlp.batchnorm0.running_mean`; false while
+/// they do is an error, since trained BatchNorm layers would be skipped), `diceEps` (Dice's
+/// BatchNorm eps, default 1e-8), `prefix`.
 ///
 /// Keys (the module's own state dict, so under `mlp.`): `mlp.dense{i}.weight` [H_i, H_{i−1}]
 /// (H_{−1} = inputSize), `mlp.dense{i}.bias` [H_i] (optional); with `batchnorm`,
@@ -73,7 +74,8 @@ pub(crate) struct Spec<'a> {
     pub input: usize,
     pub hidden: &'a [usize],
     pub activation: &'a str,
-    pub batchnorm: bool,
+    /// None: present in the weights or not (`mlp.batchnorm0.running_mean`).
+    pub batchnorm: Option<bool>,
     pub dice_eps: f32,
 }
 
@@ -84,7 +86,7 @@ impl Mlp {
             input: c.input_size,
             hidden: &c.hidden,
             activation: &c.activation,
-            batchnorm: c.batchnorm.unwrap_or(true),
+            batchnorm: c.batchnorm,
             dice_eps: c.dice_eps.unwrap_or(DICE_EPS),
         };
         Mlp::load(&mut w, spec)
@@ -108,13 +110,26 @@ impl Mlp {
                 format!("activation must be 'none', 'relu', 'sigmoid', 'tanh', 'prelu' or 'dice', got '{kind}'"),
             ));
         }
+        let has_bn = w.has("mlp.batchnorm0.running_mean");
+        let batchnorm = match s.batchnorm {
+            None => has_bn,
+            Some(false) if has_bn => {
+                return Err(Error::new("config", "batchnorm is false but the weights have BatchNorm layers (mlp.batchnorm0.*): they would be ignored"));
+            }
+            Some(b) => b,
+        };
+        let parametric = ["weight", "alpha"].iter().find(|k| w.has(&format!("mlp.activation0.{k}")));
+        if let (Some(k), "none" | "relu" | "sigmoid" | "tanh") = (parametric, kind) {
+            let learned = if *k == "alpha" { "dice" } else { "prelu" };
+            return Err(Error::new("config", format!("activation is '{kind}' but the weights have mlp.activation0.{k} (a '{learned}' activation)")));
+        }
         let mut layers = Vec::with_capacity(s.hidden.len());
         let mut prev = s.input;
         for (i, &h) in s.hidden.iter().enumerate() {
             let weight = w.take(&format!("mlp.dense{i}.weight"), &[h, prev])?;
             let bias = w.take_opt(&format!("mlp.dense{i}.bias"), &[h])?;
-            let bn = if s.batchnorm {
-                Some(batch_norm(w, &format!("mlp.batchnorm{i}"), h, BN_EPS).map_err(|e| hint_batchnorm(e, i))?)
+            let bn = if batchnorm {
+                Some(batch_norm(w, &format!("mlp.batchnorm{i}"), h, BN_EPS)?)
             } else {
                 None
             };
@@ -183,14 +198,6 @@ fn batch_norm(w: &mut Weights, key: &str, h: usize, eps: f32) -> Result<RowAffin
     let bias = w.take_opt(&format!("{key}.bias"), &[h])?;
     let bn = BatchNorm { mean: &mean, var: &var, weight: weight.as_deref(), bias: bias.as_deref(), eps };
     RowAffine::new(bn, h).map_err(|e| Error::new("weights", format!("'{key}': {}", e.message)))
-}
-
-fn hint_batchnorm(e: Error, i: usize) -> Error {
-    if e.message.starts_with("missing tensor") && e.message.contains(&format!("batchnorm{i}")) {
-        Error::new(e.arg, format!("{} (set batchnorm: false for a model without BatchNorm)", e.message))
-    } else {
-        e
-    }
 }
 
 impl Layer for Mlp {
@@ -284,7 +291,14 @@ pub(crate) mod tests {
         let c = |act: &str, bn| Config { input_size: 2, hidden: vec![1], activation: act.into(), batchnorm: Some(bn), dice_eps: None, prefix: None };
         assert_eq!(Mlp::new(c("gelu", false), w()).err().unwrap().arg, "config");
         let e = Mlp::new(c("none", true), w()).err().unwrap();
-        assert!(e.message.contains("batchnorm: false"), "{e:?}");
+        assert!(e.message.contains("mlp.batchnorm0.running_mean"), "{e:?}");
+        let bn = || weights(&[("mlp.dense0.weight", &[1, 2], &[1.0, 1.0]), ("mlp.batchnorm0.running_mean", &[1], &[0.0]), ("mlp.batchnorm0.running_var", &[1], &[1.0])]);
+        assert_eq!(Mlp::new(c("none", false), bn()).err().unwrap().arg, "config");
+        let auto = Config { batchnorm: None, ..c("none", false) };
+        let y = run(&Mlp::new(auto, bn()).unwrap(), &[1.0, 2.0], &[1, 2]).unwrap();
+        close(&y.data, &[3.0 / (1.0f32 + 1e-5).sqrt()], 1e-6);
+        let prelu = weights(&[("mlp.dense0.weight", &[1, 2], &[1.0, 1.0]), ("mlp.activation0.weight", &[1], &[0.25])]);
+        assert!(Mlp::new(c("relu", false), prelu).err().unwrap().message.contains("'prelu'"));
         let m = Mlp::new(c("sigmoid", false), w()).unwrap();
         assert_eq!(run(&m, &[1.0, 2.0, 3.0], &[1, 3]).unwrap_err().arg, "x");
         assert_eq!(run(&m, &[1.0, f32::NAN], &[1, 2]).unwrap_err().arg, "x");
@@ -292,5 +306,40 @@ pub(crate) mod tests {
         close(&run(&m, &[1.0, -1.0], &[1, 2]).unwrap().data, &[0.5], 1e-7);
         assert_eq!(run(&m, &[], &[0, 2]).unwrap().shape, vec![0, 1]);
         assert!(serde_json::from_str::<Config>(r#"{"inputSize":2,"hidden":[1],"activation":"relu","bogus":1}"#).is_err());
+    }
+
+    /// A large batch (split across threads by the row kernels) equals the rows one at a time.
+    #[test]
+    fn mlp_large_batch_matches_single_rows() {
+        let (i, h) = (6usize, 16usize);
+        let v = |n: usize, k: f32| -> Vec<f32> { (0..n).map(|j| ((j * 37 % 23) as f32 / 23.0 - 0.4) * k).collect() };
+        let (w0, w1, bias) = (v(h * i, 1.0), v(h * h, 0.5), v(h, 0.3));
+        let var: Vec<f32> = v(h, 1.0).iter().map(|x| x.abs() + 0.5).collect();
+        let mk = || {
+            weights(&[
+                ("mlp.dense0.weight", &[h, i], &w0),
+                ("mlp.dense0.bias", &[h], &bias),
+                ("mlp.batchnorm0.running_mean", &[h], &bias),
+                ("mlp.batchnorm0.running_var", &[h], &var),
+                ("mlp.activation0.alpha", &[h], &bias),
+                ("mlp.activation0.bn.running_mean", &[h], &bias),
+                ("mlp.activation0.bn.running_var", &[h], &var),
+                ("mlp.dense1.weight", &[h, h], &w1),
+                ("mlp.batchnorm1.running_mean", &[h], &bias),
+                ("mlp.batchnorm1.running_var", &[h], &var),
+                ("mlp.activation1.alpha", &[h], &bias),
+                ("mlp.activation1.bn.running_mean", &[h], &bias),
+                ("mlp.activation1.bn.running_var", &[h], &var),
+            ])
+        };
+        let c = Config { input_size: i, hidden: vec![h, h], activation: "dice".into(), batchnorm: None, dice_eps: None, prefix: None };
+        let m = Mlp::new(c, mk()).unwrap();
+        let rows = 20_000;
+        let x = v(rows * i, 2.0);
+        let all = m.forward_rows(&x, rows);
+        for r in [0, 1, 4_999, 12_345, rows - 1] {
+            let one = m.forward_rows(&x[r * i..(r + 1) * i], 1);
+            close(&all[r * h..(r + 1) * h], &one, 1e-5);
+        }
     }
 }

@@ -42,7 +42,8 @@ impl Weights {
         self.prefix = prefix.to_string();
     }
 
-    fn key(&self, key: &str) -> String {
+    /// `key` with the prefix, as error messages name it.
+    pub fn key(&self, key: &str) -> String {
         format!("{}{key}", self.prefix)
     }
 

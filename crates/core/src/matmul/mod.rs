@@ -10,7 +10,11 @@
 
 use crate::error::{Error, Result};
 use crate::par;
+#[cfg(not(target_arch = "wasm32"))]
 use gemm::Parallelism;
+
+#[cfg(target_arch = "wasm32")]
+mod simd128;
 
 /// Below this many multiply-adds a product stays on the calling thread.
 const PAR_MIN_FLOPS: usize = 1 << 18;
@@ -56,6 +60,35 @@ fn gemm_with(d: Dims, a: &[f32], b: &[f32], out: &mut [f32], accumulate: bool, t
     // (column stride, row stride) of each operand as gemm reads it.
     let (a_cs, a_rs) = if trans_a { (m, 1) } else { (1, k) };
     let (b_cs, b_rs) = if trans_b { (k, 1) } else { (1, n) };
+    #[cfg(target_arch = "wasm32")]
+    {
+        let a = View { data: a, row_stride: a_rs, col_stride: a_cs };
+        let b = View { data: b, row_stride: b_rs, col_stride: b_cs };
+        wasm_rows(m, k, n, a, b, out, accumulate, threads);
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    gemm_call(m, k, n, (a, a_cs, a_rs), (b, b_cs, b_rs), out, accumulate, threads);
+}
+
+/// wasm: row blocks of `out` over rayon's workers (wasm-threads), each a simd128 sgemm.
+#[cfg(target_arch = "wasm32")]
+fn wasm_rows(m: usize, k: usize, n: usize, a: View, b: View, out: &mut [f32], accumulate: bool, threads: usize) {
+    #[cfg(feature = "parallel")]
+    if threads > 1 && m >= 2 * threads {
+        use rayon::prelude::*;
+        let rows = m.div_ceil(threads);
+        out[..m * n].par_chunks_mut(rows * n).enumerate().for_each(|(c, o)| {
+            let a = View { data: &a.data[c * rows * a.row_stride..], ..a };
+            simd128::sgemm(o.len() / n, k, n, a, b, o, n, accumulate);
+        });
+        return;
+    }
+    let _ = threads;
+    simd128::sgemm(m, k, n, a, b, out, n, accumulate);
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn gemm_call(m: usize, k: usize, n: usize, (a, a_cs, a_rs): (&[f32], usize, usize), (b, b_cs, b_rs): (&[f32], usize, usize), out: &mut [f32], accumulate: bool, threads: usize) {
     #[cfg(feature = "parallel")]
     let parallelism = if threads > 1 { Parallelism::Rayon(threads) } else { Parallelism::None };
     #[cfg(not(feature = "parallel"))]
@@ -108,7 +141,10 @@ pub(crate) fn matmul_views(m: usize, k: usize, n: usize, a: View, b: View, out: 
     if m == 0 || n == 0 || k == 0 {
         return;
     }
+    #[cfg(target_arch = "wasm32")]
+    simd128::sgemm(m, k, n, a, b, out, out_rs, accumulate);
     // SAFETY: the assertion keeps every access inside the slices; `out` is a unique borrow.
+    #[cfg(not(target_arch = "wasm32"))]
     unsafe {
         gemm::gemm(
             m, n, k, out.as_mut_ptr(), 1, out_rs as isize, accumulate,
