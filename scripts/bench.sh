@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# npm run bench: builds what it needs, then runs bench/run.mjs (metrics) and bench/losses.mjs
-# (losses with gradients, and ops); `npm run bench -- losses` runs only the latter (see there).
+# npm run bench: builds what it needs, then runs bench/run.mjs (metrics), bench/losses.mjs
+# (losses with gradients, and ops) and bench/dense.mjs (matmul, MultiheadAttention, GRU against
+# onnxruntime, tfjs and numpy/torch); `npm run bench -- losses` or `-- dense` runs only that one.
 source "$(dirname "$0")/lib.sh"
 only=${1:-}
-if [[ -n $only && $only != losses ]]; then
-  echo "usage: npm run bench [-- losses]" >&2
+if [[ -n $only && $only != losses && $only != dense ]]; then
+  echo "usage: npm run bench [-- losses|dense]" >&2
   exit 2
 fi
 # Chromium is for run.mjs's browser leg only.
-if [[ $only == losses ]]; then bash scripts/setup.sh; else bash scripts/setup.sh --browser; fi
+if [[ -n $only ]]; then bash scripts/setup.sh; else bash scripts/setup.sh --browser; fi
 bash scripts/build.sh
-[[ $only == losses ]] || step "bench" node bench/run.mjs
-step "bench: losses" node bench/losses.mjs
+if [[ -z $only ]]; then step "bench" node bench/run.mjs; fi
+if [[ -z $only || $only == losses ]]; then step "bench: losses" node bench/losses.mjs; fi
+if [[ -z $only || $only == dense ]]; then step "bench: dense" node bench/dense.mjs; fi

@@ -40,7 +40,8 @@ npm_deps() {
   if [[ -f $stamp && "$(cat $stamp)" == "$want" ]]; then echo "npm dependencies up to date"; return; fi
   # `npm ci` rejects this lock (npm 11 reports @napi-rs/lzma's optional platform packages as
   # missing); `npm install --no-save` installs the locked versions and leaves the lock as is.
-  npm install --no-save --no-audit --no-fund
+  # onnxruntime-node's install script downloads extras (CUDA; unreachable here) unless skipped:
+  ONNXRUNTIME_NODE_INSTALL=skip npm install --no-save --no-audit --no-fund
   echo "$want" > "$stamp"
 }
 

@@ -17,17 +17,24 @@ const MC: usize = 128;
 
 /// `out (+)= a·b` for `a` [m, k], `b` [k, n] (strided views) into `out` (row stride `out_rs`).
 pub(crate) fn sgemm(m: usize, k: usize, n: usize, a: View, b: View, out: &mut [f32], out_rs: usize, accumulate: bool) {
+    // Packing buffers are kept per thread: attention calls this for every head.
+    thread_local!(static PACKED: std::cell::RefCell<(Vec<f32>, Vec<f32>)> = const { std::cell::RefCell::new((Vec::new(), Vec::new())) });
+    PACKED.with_borrow_mut(|(ap, bp)| sgemm_packed(m, k, n, a, b, out, out_rs, accumulate, ap, bp));
+}
+
+#[allow(clippy::too_many_arguments)]
+fn sgemm_packed(m: usize, k: usize, n: usize, a: View, b: View, out: &mut [f32], out_rs: usize, accumulate: bool, ap: &mut Vec<f32>, bp: &mut Vec<f32>) {
     let n_panels = n.div_ceil(NR);
-    let mut bp = vec![0.0f32; n_panels * NR * KC.min(k)];
-    let mut ap = vec![0.0f32; MC.div_ceil(MR) * MR * KC.min(k)];
+    bp.resize(n_panels * NR * KC.min(k), 0.0);
+    ap.resize(MC.div_ceil(MR) * MR * KC.min(k), 0.0);
     for p0 in (0..k).step_by(KC) {
         let kc = KC.min(k - p0);
-        pack_b(b, p0, kc, n, &mut bp);
+        pack_b(b, p0, kc, n, bp);
         // The first depth block overwrites C unless accumulating; later ones add.
         let add = accumulate || p0 > 0;
         for i0 in (0..m).step_by(MC) {
             let mc = MC.min(m - i0);
-            pack_a(a, i0, mc, p0, kc, &mut ap);
+            pack_a(a, i0, mc, p0, kc, ap);
             for jp in 0..n_panels {
                 let j0 = jp * NR;
                 let bpanel = &bp[jp * kc * NR..][..kc * NR];
