@@ -11,6 +11,14 @@ fi
 # Chromium is for run.mjs's browser leg only.
 if [[ -n $only ]]; then bash scripts/setup.sh; else bash scripts/setup.sh --browser; fi
 bash scripts/build.sh
+# numpy/torch peers: Debian's numpy falls back to the reference BLAS (≈3 GFLOP/s) without OpenBLAS.
+openblas() {
+  dpkg -s python3-numpy >/dev/null 2>&1 || { echo "no python3-numpy: the numpy/torch rows will be skipped"; return; }
+  dpkg -s libopenblas0 >/dev/null 2>&1 && return
+  local sudo=""; [[ $(id -u) -ne 0 ]] && sudo=sudo
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq libopenblas0
+}
+if [[ -z $only || $only == dense ]]; then step "bench: OpenBLAS" openblas; fi
 if [[ -z $only ]]; then step "bench" node bench/run.mjs; fi
 if [[ -z $only || $only == losses ]]; then step "bench: losses" node bench/losses.mjs; fi
 if [[ -z $only || $only == dense ]]; then step "bench: dense" node bench/dense.mjs; fi

@@ -309,7 +309,10 @@ export interface MLPConfig {
   inputSize: number;
   hidden: number[];
   activation: MlpActivation;
-  /** BatchNorm1d (running statistics, eps 1e-5) after each Linear; default false. */
+  /**
+   * BatchNorm1d (running statistics, eps 1e-5) after each Linear. Default: whether the weights
+   * hold `mlp.batchnorm0.running_mean`; `false` with BatchNorm weights present is an error.
+   */
   batchnorm?: boolean;
   /** Dice's BatchNorm eps; default 1e-8. */
   diceEps?: number;
@@ -340,6 +343,7 @@ export interface DinAttentionConfig {
   embedDim: number;
   hidden: number[];
   activation: MlpActivation;
+  /** As {@link MLPConfig.batchnorm}. */
   batchnorm?: boolean;
   /** Normalise scores with a masked softmax (DIN/DIEN papers, seed 003); default true. Off: padded scores are 0 (DeepCTR-Torch). */
   softmax?: boolean;

@@ -170,6 +170,7 @@ struct Masks<'a> {
 impl<'a> Masks<'a> {
     fn new(key_padding: Option<In<'a>>, attn: Option<In<'a>>, b: usize, h: usize, t: usize, s: usize, causal: bool) -> Result<Self> {
         let check = |m: In<'a>, arg: &'static str| -> Result<&'a [f32]> {
+            super::filled(m, arg)?;
             if let Some(i) = m.data.iter().position(|v| v.is_nan() || *v == f32::INFINITY) {
                 return Err(Error::new(arg, format!("has {} at index {i}; masks are booleans or finite/−∞ floats", m.data[i])));
             }
@@ -284,6 +285,12 @@ fn softmax_masked(row: &mut [f32]) {
 /// facade maps booleans True = masked to −∞); `causal` masks keys after each query; `scale`
 /// defaults to 1/√d. Fully masked rows give 0. Output [..., T, dv].
 pub fn scaled_dot_product_attention(q: In, k: In, v: In, mask: Option<In>, causal: bool, scale: Option<f32>) -> Result<Out> {
+    for (x, arg) in [(q, "q"), (k, "k"), (v, "v")] {
+        super::filled(x, arg)?;
+    }
+    if let Some(m) = mask {
+        super::filled(m, "mask")?;
+    }
     let rank = q.shape.len();
     if rank < 2 {
         return Err(Error::new("q", format!("must have shape [..., T, d], got {:?}", q.shape)));

@@ -47,10 +47,11 @@ pub struct Embedding {
 
 impl Embedding {
     pub fn new(c: Config, mut w: Weights) -> Result<Self> {
-        w.set_prefix(c.prefix.as_deref().unwrap_or(""));
-        let shape = w.shape_of("weight").ok_or_else(|| Error::new("weights", format!("missing tensor '{}weight'", c.prefix.as_deref().unwrap_or(""))))?;
+        let prefix = c.prefix.as_deref().unwrap_or("");
+        w.set_prefix(prefix);
+        let shape = w.shape_of("weight").ok_or_else(|| Error::new("weights", format!("missing tensor '{prefix}weight'")))?;
         let [v, e] = shape[..] else {
-            return Err(Error::new("weights", format!("'{}weight' has shape {shape:?}, expected [V, E]", c.prefix.as_deref().unwrap_or(""))));
+            return Err(Error::new("weights", format!("'{prefix}weight' has shape {shape:?}, expected [V, E]")));
         };
         let weight = w.take("weight", &[v, e])?;
         let padding = match c.padding_idx {

@@ -114,7 +114,8 @@ impl Mlp {
         let batchnorm = match s.batchnorm {
             None => has_bn,
             Some(false) if has_bn => {
-                return Err(Error::new("config", "batchnorm is false but the weights have BatchNorm layers (mlp.batchnorm0.*): they would be ignored"));
+                let msg = "batchnorm is false but the weights have BatchNorm layers (mlp.batchnorm0.*): they would be ignored";
+                return Err(Error::new("config", msg));
             }
             Some(b) => b,
         };
@@ -203,7 +204,7 @@ fn batch_norm(w: &mut Weights, key: &str, h: usize, eps: f32) -> Result<RowAffin
 impl Layer for Mlp {
     fn forward(&self, t: &[Option<In>], _: &[Option<&[i32]>]) -> Result<Vec<Out>> {
         let x = required(t, 0, "x")?;
-        super::recurrent::filled(x, "x")?;
+        super::filled(x, "x")?;
         let shape = expect_rank(x, 2, "x", "[N, inputSize]")?;
         if shape[1] != self.input {
             return Err(Error::new("x", format!("has shape {shape:?}, expected [N, {}] (inputSize)", self.input)));

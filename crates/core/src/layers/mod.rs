@@ -119,8 +119,18 @@ fn required<'a>(t: &[Option<In<'a>>], i: usize, arg: &'static str) -> Result<In<
     t.get(i).copied().flatten().ok_or_else(|| Error::new(arg, "is required"))
 }
 
-/// Checks that `x` has `rank` dimensions and finite values; returns its shape.
+/// Checks that `x` holds exactly the values its shape says (the bindings pass both as given).
+fn filled(x: In, arg: &'static str) -> Result<()> {
+    let n = x.shape.iter().try_fold(1usize, |n, &d| n.checked_mul(d));
+    if n != Some(x.data.len()) {
+        return Err(Error::new(arg, format!("has {} values but shape {:?}", x.data.len(), x.shape)));
+    }
+    Ok(())
+}
+
+/// Checks that `x` has `rank` dimensions, matching data and finite values; returns its shape.
 fn expect_rank<'a>(x: In<'a>, rank: usize, arg: &'static str, layout: &str) -> Result<&'a [usize]> {
+    filled(x, arg)?;
     if x.shape.len() != rank {
         return Err(Error::new(arg, format!("must have shape {layout}, got {:?}", x.shape)));
     }

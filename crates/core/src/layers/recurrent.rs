@@ -4,10 +4,11 @@
 //! parallel with no synchronisation between them. A chunk walks the steps; each step is two
 //! products over the chunk's still-active rows, `x_t·W_ihᵀ` (read in place through a strided
 //! view) and `h·W_hhᵀ`, then one vectorised pass of gate math. Projecting every step's input
-//! up front in one [B·T, 3H] product was tried first and measured slower (B 256, T 50, I = H
-//! 64, one thread: 10.9 ms for that product against 6.0 ms for the 50 per-step ones): its
-//! 10 MB result goes to memory and back, while a step's [rows, 3H] block stays in cache for
-//! the gate pass that reads it.
+//! up front in one [B·T, 3H] product was tried first: the product itself costs about the same
+//! (B 256, T 50, I = H 64, one thread: 5.6 ms against 5.2 ms for the 50 per-step ones), but
+//! its 10 MB result goes to memory and comes back row by row, strided, for the gate pass
+//! (which took ~50% longer reading it than reading a step's [rows, 3H] block from cache).
+//! The weights are kept transposed ([in, 3H]), which gemm packs faster (~10%).
 //!
 //! Rows are visited longest first, so the rows still running at step t are a prefix and a
 //! finished row costs nothing (`pack_padded_sequence`'s trick, done per chunk; the chunk's
@@ -20,7 +21,7 @@
 use super::{expect_rank, lengths, required, In, Layer, Out, Weights};
 use crate::error::{Error, Result};
 use crate::math::{sigmoid_f32, tanh_f32};
-use crate::matmul::{matmul_seq, matmul_views, Dims, View};
+use crate::matmul::{matmul_views, View};
 use crate::par;
 use multiversion::multiversion;
 use serde::Deserialize;
@@ -30,7 +31,7 @@ const PAR_MIN_WORK: usize = 1 << 20;
 /// Rows per chunk: at least this many, so each step's product stays efficient…
 const CHUNK_MIN: usize = 16;
 /// …and at most this many, so a chunk's state and gate buffers stay in cache.
-const CHUNK_MAX: usize = 256;
+const CHUNK_MAX: usize = 128;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -115,11 +116,11 @@ struct Cells {
     input: usize,
     hs: usize,
     gates: usize,
-    /// [gates·H, I]
+    /// W_ihᵀ, [I, gates·H] (the products read it row by row: faster to pack than W_ih).
     w_ih: Vec<f32>,
     /// b_ih plus b_hh's r and z parts (and for XDL its n part: there it is outside r).
     bias_x: Vec<f32>,
-    /// [gates·H, H]
+    /// W_hhᵀ, [H, gates·H].
     w_hh: Vec<f32>,
     /// b_hh's n part (zeros for XDL).
     b_hn: Vec<f32>,
@@ -133,9 +134,10 @@ impl Cells {
         let w_hh = w.take(&format!("weight_hh{suffix}"), &[rows, hs])?;
         let b_ih = w.take_opt(&format!("bias_ih{suffix}"), &[rows])?.unwrap_or_else(|| vec![0.0; rows]);
         let b_hh = w.take_opt(&format!("bias_hh{suffix}"), &[rows])?.unwrap_or_else(|| vec![0.0; rows]);
-        let pick = |data: &[f32], cols: usize| -> Vec<f32> { order.iter().flat_map(|&g| &data[g * hs * cols..(g + 1) * hs * cols]).copied().collect() };
+        let block = |g: usize, cols: usize| g * hs * cols..(g + 1) * hs * cols;
+        let pick = |data: &[f32], cols: usize| -> Vec<f32> { order.iter().flat_map(|&g| &data[block(g, cols)]).copied().collect() };
         let gates = order.len();
-        let (w_ih, w_hh, b_ih, b_hh) = (pick(&w_ih, input), pick(&w_hh, hs), pick(&b_ih, 1), pick(&b_hh, 1));
+        let (w_ih, w_hh, b_ih, b_hh) = (transpose(&pick(&w_ih, input), input), transpose(&pick(&w_hh, hs), hs), pick(&b_ih, 1), pick(&b_hh, 1));
         let n = (gates - 1) * hs;
         let mut bias_x = b_ih;
         let folded = if cell == Cell::Xdl { gates * hs } else { n };
@@ -212,7 +214,8 @@ impl Cells {
         let mut gi = vec![0.0f32; n * gw];
         let mut gh = vec![0.0f32; n * gw];
         let mut rh = if xdl { vec![0.0f32; 2 * n * hs] } else { Vec::new() };
-        let w_ih = View { data: &self.w_ih, row_stride: 1, col_stride: input };
+        let w_ih = View { data: &self.w_ih, row_stride: gw, col_stride: 1 };
+        let w_hh = |from: usize| View { data: &self.w_hh[from..], row_stride: gw, col_stride: 1 };
         let mut active = n;
         let max_len = order.first().map_or(0, |&r| lens[r]);
         for t in 0..max_len {
@@ -234,17 +237,16 @@ impl Cells {
                 b_hn: &self.b_hn,
                 t,
             };
+            let hv = View { data: &h, row_stride: hs, col_stride: 1 };
             if xdl {
-                let d = Dims { m: active, k: hs, n: 2 * hs, trans_a: false, trans_b: true };
-                matmul_seq(d, &h, &self.w_hh[..2 * hs * hs], &mut gh, false);
+                matmul_views(active, hs, 2 * hs, hv, w_hh(0), &mut gh, 2 * hs, false);
                 let (rhv, ghn) = rh.split_at_mut(n * hs);
                 xdl_reset(&s, active, &h, &mut gh, rhv);
-                let d = Dims { m: active, k: hs, n: hs, trans_a: false, trans_b: true };
-                matmul_seq(d, rhv, &self.w_hh[2 * hs * hs..], ghn, false);
+                let rv = View { data: rhv, row_stride: hs, col_stride: 1 };
+                matmul_views(active, hs, hs, rv, w_hh(2 * hs), ghn, hs, false);
                 xdl_update(&s, active, &mut h, &gh, ghn, out);
             } else {
-                let d = Dims { m: active, k: hs, n: gw, trans_a: false, trans_b: true };
-                matmul_seq(d, &h, &self.w_hh, &mut gh, false);
+                matmul_views(active, hs, gw, hv, w_hh(0), &mut gh, gw, false);
                 update(self.cell, &s, active, &mut h, &gh, out);
             }
         }
@@ -252,6 +254,12 @@ impl Cells {
             hn[r * hs..(r + 1) * hs].copy_from_slice(&h[i * hs..(i + 1) * hs]);
         }
     }
+}
+
+/// `w` [rows, cols] transposed to [cols, rows].
+fn transpose(w: &[f32], cols: usize) -> Vec<f32> {
+    let rows = w.len() / cols;
+    (0..cols * rows).map(|i| w[(i % rows) * cols + i / rows]).collect()
 }
 
 /// A chunk's view of one step.
@@ -275,7 +283,7 @@ struct Step<'a> {
 }
 
 impl Step<'_> {
-    /// Sorted position `i`'s (chunk row, out offset, attention, input scale).
+    /// Sorted position `i`'s (offset of its output row, attention, input scale).
     #[inline(always)]
     fn at(&self, i: usize) -> (usize, f32, f32) {
         let r = self.order[i];
@@ -374,18 +382,10 @@ fn xdl_update(s: &Step<'_>, active: usize, h: &mut [f32], gh: &[f32], ghn: &[f32
 }
 
 /// `x` must hold exactly the values its shape says (the bindings pass both).
-pub(super) fn filled(x: In, arg: &'static str) -> Result<()> {
-    let n = x.shape.iter().try_fold(1usize, |n, &d| n.checked_mul(d));
-    if n != Some(x.data.len()) {
-        return Err(Error::new(arg, format!("has {} values but shape {:?}", x.data.len(), x.shape)));
-    }
-    Ok(())
-}
-
 /// `x` [B, T, input] and its lengths.
 fn sequence<'a>(t: &[Option<In<'a>>], ints: &[Option<&[i32]>], input: usize) -> Result<(In<'a>, usize, usize, Vec<usize>)> {
     let x = required(t, 0, "x")?;
-    filled(x, "x")?;
+    super::filled(x, "x")?;
     let s = expect_rank(x, 3, "x", "[B, T, inputSize]")?;
     if s[2] != input {
         return Err(Error::new("x", format!("has shape {s:?}, expected [B, T, {input}] (inputSize)")));
@@ -398,7 +398,7 @@ fn sequence<'a>(t: &[Option<In<'a>>], ints: &[Option<&[i32]>], input: usize) -> 
 /// Optional h0 at input `i`: [B, H], or [L, B, H] (also accepted for L = 1, PyTorch's shape).
 fn initial<'a>(t: &[Option<In<'a>>], i: usize, layers: usize, b: usize, hs: usize) -> Result<Option<&'a [f32]>> {
     let Some(h0) = t.get(i).copied().flatten() else { return Ok(None) };
-    filled(h0, "h0")?;
+    super::filled(h0, "h0")?;
     let ok = h0.shape == [layers, b, hs] || (layers == 1 && h0.shape == [b, hs]);
     if !ok {
         let want = if layers == 1 { format!("[{b}, {hs}]") } else { format!("[{layers}, {b}, {hs}]") };
@@ -493,7 +493,7 @@ impl Layer for AttentionGru {
         let c = &self.cells;
         let (x, b, steps, lens) = sequence(t, ints, c.input)?;
         let att = required(t, 1, "attention")?;
-        filled(att, "attention")?;
+        super::filled(att, "attention")?;
         if att.shape != [b, steps] {
             return Err(Error::new("attention", format!("has shape {:?}, expected [{b}, {steps}] (x's batch and steps)", att.shape)));
         }
@@ -820,37 +820,5 @@ mod tests {
         assert!(missing.message.contains("weight_ih_l1"), "{missing:?}");
         assert!(serde_json::from_str::<Config>(r#"{"inputSize":1,"hiddenSize":1,"form":"xdl"}"#).is_err());
         assert!(serde_json::from_str::<AttentionConfig>(r#"{"inputSize":1,"hiddenSize":1,"gateOrder":"zrn","prefix":"a."}"#).is_ok());
-    }
-}
-
-#[cfg(test)]
-mod scratch_bench {
-    use super::*;
-    use crate::layers::mlp::tests::weights;
-    #[test]
-    #[ignore]
-    fn scratch_bench_gru() {
-        let (b, steps, i, hs) = (256usize, 50usize, 64usize, 64usize);
-        let n = |k: usize| (0..k).map(|j| ((j * 7919 % 1000) as f32 / 1000.0 - 0.5) * 0.2).collect::<Vec<f32>>();
-        let g = Gru::new(
-            Config { input_size: i, hidden_size: hs, num_layers: None, prefix: None },
-            weights(&[("weight_ih_l0", &[3 * hs, i], &n(3 * hs * i)), ("weight_hh_l0", &[3 * hs, hs], &n(3 * hs * hs)), ("bias_ih_l0", &[3 * hs], &n(3 * hs)), ("bias_hh_l0", &[3 * hs], &n(3 * hs))]),
-        )
-        .unwrap();
-        let x = n(b * steps * i);
-        let shape = [b, steps, i];
-        for threads in [1usize, 2] {
-            crate::par::set_parallel(threads > 1);
-            let mut times = vec![];
-            for _ in 0..30 {
-                let t0 = std::time::Instant::now();
-                let o = g.forward(&[Some(In { data: &x, shape: &shape })], &[]).unwrap();
-                times.push(t0.elapsed().as_secs_f64() * 1e3);
-                std::hint::black_box(o);
-            }
-            times.sort_by(|a, b| a.partial_cmp(b).unwrap());
-            eprintln!("parallel={} threads={} median {:.2} ms min {:.2}", threads > 1, crate::par::threads(), times[15], times[0]);
-        }
-        crate::par::set_parallel(true);
     }
 }
