@@ -189,6 +189,19 @@ pub(crate) fn for_rows<T: Send>(out: &mut [T], width: usize, f: impl Fn(usize, &
     f(0, out);
 }
 
+/// `f(index, chunk)` over consecutive chunks of `chunk` elements of `out`, in parallel when
+/// `out` is large: work whose natural unit is a block (a layer's batch rows).
+pub(crate) fn for_chunks<T: Send>(out: &mut [T], chunk: usize, f: impl Fn(usize, &mut [T]) + Sync + Send) {
+    let chunk = chunk.max(1);
+    #[cfg(feature = "parallel")]
+    if parallel(out.len()) {
+        use rayon::prelude::*;
+        out.par_chunks_mut(chunk).enumerate().for_each(|(c, xs)| f(c, xs));
+        return;
+    }
+    out.chunks_mut(chunk).enumerate().for_each(|(c, xs)| f(c, xs));
+}
+
 /// Runs `f` on every element, in parallel when there is more than one.
 fn run<A: Sync, R: Send>(items: &[A], f: impl Fn(&A) -> R + Sync + Send) -> Vec<R> {
     #[cfg(feature = "parallel")]

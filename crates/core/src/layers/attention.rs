@@ -106,40 +106,21 @@ impl Layer for MultiHeadAttention {
         let (causal, need_weights) = (flags.first() == Some(&1), flags.get(1) == Some(&1));
         let masks = Masks::new(t.get(3).copied().flatten(), t.get(4).copied().flatten(), b, self.heads, tq, s, causal)?;
 
-        // Projections: one [B·T, 3E] product for self-attention, else three.
-        let (rows_q, rows_kv) = (b * tq, b * s);
-        let (qkv, strides) = if self_attention && self.w_qkv.is_some() {
-            let mut qkv = vec![0.0; rows_q * 3 * e];
-            linear_into(query.data, rows_q, self.w_qkv.as_ref().unwrap(), self.b_qkv.as_deref(), 3 * e, &mut qkv, false);
-            (vec![qkv], [(0, 0, 3 * e), (0, e, 3 * e), (0, 2 * e, 3 * e)])
-        } else {
-            let project = |x: &[f32], rows: usize, w: &[f32], i: usize| {
-                let mut y = vec![0.0; rows * e];
-                linear_into(x, rows, w, self.bias(i), e, &mut y, false);
-                y
-            };
-            let q = project(query.data, rows_q, &self.w_q, 0);
-            let k = project(key.data, rows_kv, &self.w_k, 1);
-            let v = project(value.data, rows_kv, &self.w_v, 2);
-            (vec![q, k, v], [(0, 0, e), (1, 0, e), (2, 0, e)])
-        };
-        let view = |i: usize| {
-            let (buf, offset, stride) = strides[i];
-            (&qkv[buf][offset..], stride)
-        };
-        let heads = Heads { b, t: tq, s, heads: self.heads, d: e / self.heads, scale: 1.0 / ((e / self.heads) as f32).sqrt() };
-        let mut attn = vec![0.0f32; rows_q * e];
+        // Chunks of whole batch rows, each projected, attended and projected out while its
+        // Q/K/V (~400 rows × 3E) stay in cache; chunks run in parallel.
+        let call = Call { query: query.data, key: key.data, value: value.data, fused: self_attention && self.w_qkv.is_some(), tq, s, masks };
+        let nb = (384 / tq.max(1)).clamp(1, b.max(1));
+        let mut output = vec![0.0f32; b * tq * e];
         let mut weights = if need_weights { vec![0.0f32; b * tq * s] } else { Vec::new() };
-        heads.run(view(0), view(1), view(2), &masks, &mut attn, e, need_weights.then_some(&mut weights[..]));
-
-        let output = match &self.out_w {
-            Some(w) => {
-                let mut y = vec![0.0; rows_q * e];
-                linear_into(&attn, rows_q, w, self.out_b.as_deref(), e, &mut y, false);
-                y
+        let block = nb * tq * e;
+        if need_weights {
+            // Weights requested: sequential (a debugging output, not the hot path).
+            for (c, (o, w)) in output.chunks_mut(block.max(1)).zip(weights.chunks_mut((nb * tq * s).max(1))).enumerate() {
+                self.chunk(&call, c * nb, o, Some(w));
             }
-            None => attn,
-        };
+        } else {
+            par::for_chunks(&mut output, block, |c, o| self.chunk(&call, c * nb, o, None));
+        }
         let mut outs = vec![Out { data: output, shape: vec![b, tq, e] }];
         if need_weights {
             let k = 1.0 / self.heads as f32;
@@ -147,6 +128,56 @@ impl Layer for MultiHeadAttention {
             outs.push(Out { data: weights, shape: vec![b, tq, s] });
         }
         Ok(outs)
+    }
+}
+
+/// One forward call's inputs, shared by its chunks.
+struct Call<'a> {
+    query: &'a [f32],
+    key: &'a [f32],
+    value: &'a [f32],
+    /// Self-attention with stacked weights: one [rows, 3E] product.
+    fused: bool,
+    tq: usize,
+    s: usize,
+    masks: Masks<'a>,
+}
+
+impl MultiHeadAttention {
+    /// Batch rows `b0..` of the call into `out` (their [nb, T, E] block), on this thread.
+    fn chunk(&self, c: &Call, b0: usize, out: &mut [f32], weights: Option<&mut [f32]>) {
+        let e = self.e;
+        let nb = out.len() / (c.tq * e).max(1);
+        let (rq, rkv) = (nb * c.tq, nb * c.s);
+        let project = |x: &[f32], dim: usize, rows: usize, w: &[f32], bias: Option<&[f32]>, n: usize| {
+            let mut y = vec![0.0; rows * n];
+            let start = b0 * (rows / nb.max(1)) * dim;
+            linear_into(&x[start..start + rows * dim], rows, w, bias, n, &mut y, true);
+            y
+        };
+        let (bufs, strides) = if c.fused {
+            let qkv = project(c.query, e, rq, self.w_qkv.as_ref().unwrap(), self.b_qkv.as_deref(), 3 * e);
+            (vec![qkv], [(0, 0, 3 * e), (0, e, 3 * e), (0, 2 * e, 3 * e)])
+        } else {
+            let q = project(c.query, e, rq, &self.w_q, self.bias(0), e);
+            let k = project(c.key, self.kdim, rkv, &self.w_k, self.bias(1), e);
+            let v = project(c.value, self.vdim, rkv, &self.w_v, self.bias(2), e);
+            (vec![q, k, v], [(0, 0, e), (1, 0, e), (2, 0, e)])
+        };
+        let view = |i: usize| {
+            let (buf, offset, stride) = strides[i];
+            (&bufs[buf][offset..], stride)
+        };
+        let d = e / self.heads;
+        let heads = Heads { b: nb, b0, t: c.tq, s: c.s, heads: self.heads, d, scale: 1.0 / (d as f32).sqrt() };
+        match &self.out_w {
+            Some(w) => {
+                let mut attn = vec![0.0f32; rq * e];
+                heads.run(view(0), view(1), view(2), &c.masks, &mut attn, e, weights, false);
+                linear_into(&attn, rq, w, self.out_b.as_deref(), e, out, true);
+            }
+            None => heads.run(view(0), view(1), view(2), &c.masks, out, e, weights, false),
+        }
     }
 }
 
@@ -212,6 +243,8 @@ impl<'a> Masks<'a> {
 /// `d` features.
 struct Heads {
     b: usize,
+    /// The call's batch index of batch 0 here (masks are indexed by the call's batch).
+    b0: usize,
     t: usize,
     s: usize,
     heads: usize,
@@ -222,8 +255,9 @@ struct Heads {
 impl Heads {
     /// Writes head h's output into columns [h·d, (h+1)·d) of `out` (row stride `out_rs`);
     /// q/k/v are (slice, row stride) with head h at column h·d. `weights` accumulates the
-    /// head-summed weights [B, T, S]. Parallel over batches.
-    fn run(&self, q: (&[f32], usize), k: (&[f32], usize), v: (&[f32], usize), masks: &Masks, out: &mut [f32], out_rs: usize, weights: Option<&mut [f32]>) {
+    /// head-summed weights [B, T, S]. Parallel over batches when `parallel`.
+    #[allow(clippy::too_many_arguments)]
+    fn run(&self, q: (&[f32], usize), k: (&[f32], usize), v: (&[f32], usize), masks: &Masks, out: &mut [f32], out_rs: usize, weights: Option<&mut [f32]>, parallel: bool) {
         let Heads { t, s, heads, d, .. } = *self;
         let block = t * out_rs;
         let one_batch = |bi: usize, out: &mut [f32], mut w: Option<&mut [f32]>, scores: &mut Vec<f32>| {
@@ -235,7 +269,7 @@ impl Heads {
                 let kt = View { data: kv.data, row_stride: 1, col_stride: kv.row_stride };
                 matmul_views(t, d, s, qv, kt, scores, s, false);
                 scores.iter_mut().for_each(|x| *x *= self.scale);
-                masks.apply(scores, bi, hi, heads, t, s);
+                masks.apply(scores, self.b0 + bi, hi, heads, t, s);
                 scores.chunks_exact_mut(s.max(1)).for_each(softmax_masked);
                 if let Some(w) = w.as_deref_mut() {
                     w.iter_mut().zip(scores.iter()).for_each(|(a, p)| *a += p);
@@ -246,10 +280,15 @@ impl Heads {
         };
         match weights {
             Some(w) => {
-                // Weights requested: sequential over batches (a debugging output, not the hot path).
                 let mut scores = Vec::new();
                 for bi in 0..self.b {
                     one_batch(bi, &mut out[bi * block..(bi + 1) * block], Some(&mut w[bi * t * s..(bi + 1) * t * s]), &mut scores);
+                }
+            }
+            None if !parallel => {
+                let mut scores = Vec::new();
+                for (bi, o) in out.chunks_exact_mut(block.max(1)).enumerate() {
+                    one_batch(bi, o, None, &mut scores);
                 }
             }
             None => par::for_rows(out, block, |first, rows| {
@@ -323,12 +362,12 @@ pub fn scaled_dot_product_attention(q: In, k: In, v: In, mask: Option<In>, causa
     let flat = [b, t, s];
     let mask = mask.map(|m| In { data: m.data, shape: if m.shape.len() == 2 { m.shape } else { &flat } });
     let masks = Masks::new(None, mask, b, 1, t, s, causal).map_err(|e| Error::new("mask", e.message))?;
-    let heads = Heads { b, t, s, heads: 1, d, scale: scale.unwrap_or(1.0 / (d as f32).sqrt()) };
+    let heads = Heads { b, b0: 0, t, s, heads: 1, d, scale: scale.unwrap_or(1.0 / (d as f32).sqrt()) };
     if dv != d {
         return Err(Error::new("v", format!("has {dv} features; this kernel needs dv = d ({d})")));
     }
     let mut out = vec![0.0f32; b * t * dv];
-    heads.run((q.data, d), (k.data, d), (v.data, dv), &masks, &mut out, dv, None);
+    heads.run((q.data, d), (k.data, d), (v.data, dv), &masks, &mut out, dv, None, true);
     let mut shape = lead.to_vec();
     shape.extend([t, dv]);
     Ok(Out { data: out, shape })
