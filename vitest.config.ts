@@ -30,7 +30,8 @@ const assetsInclude = ['**/*.safetensors'];
 const node = (backend: BackendName) => ({
   resolve: { alias },
   assetsInclude,
-  test: { name: backend, include, setupFiles, provide: { backend }, testTimeout: 60_000 },
+  // --expose-gc: the leak test collects garbage (napi outputs await JS GC) before it reads RSS.
+  test: { name: backend, include, setupFiles, provide: { backend }, testTimeout: 60_000, execArgv: ['--expose-gc'] },
 });
 
 const browser = (backend: BackendName, headers: Record<string, string>) => ({

@@ -152,9 +152,19 @@ describe('no leak', () => {
     };
     const base = reckit.layerCount();
     // A first round lets allocators and the JS heap (outputs await GC) reach their steady size.
+    // Node runs with --expose-gc (vitest.config.ts); browsers measure wasm memory, which JS GC does not move.
+    // napi frees a collected output on the next tick, hence the pause between collections.
+    const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
+    const settle = async () => {
+      gc();
+      await new Promise((r) => setTimeout(r, 50));
+      gc();
+    };
     for (let i = 0; i < 10_000; i++) cycle();
+    await settle();
     const before = reckit.memoryBytes();
     for (let i = 0; i < 10_000; i++) cycle();
+    await settle();
     const grown = reckit.memoryBytes() - before;
     expect(reckit.layerCount()).toBe(base);
     // wasm: linear memory size; native: process RSS. Leaking the weights would add 160 MB.
