@@ -177,16 +177,8 @@ pub(crate) fn map_each<B: Send, R: Send>(items: &mut [B], len: usize, f: impl Fn
 /// parallel when `out` is large. The ops' loops: each row is independent, so chunking only
 /// affects speed, never results.
 pub(crate) fn for_rows<T: Send>(out: &mut [T], width: usize, f: impl Fn(usize, &mut [T]) + Sync + Send) {
-    let width = width.max(1);
-    let rows_per_chunk = (16_384 / width).max(1);
-    #[cfg(feature = "parallel")]
-    if parallel(out.len()) {
-        use rayon::prelude::*;
-        out.par_chunks_mut(rows_per_chunk * width).enumerate().for_each(|(c, rows)| f(c * rows_per_chunk, rows));
-        return;
-    }
-    let _ = rows_per_chunk;
-    f(0, out);
+    let rows_per_chunk = (16_384 / width.max(1)).max(1);
+    for_chunks(out, rows_per_chunk * width.max(1), |c, rows| f(c * rows_per_chunk, rows));
 }
 
 /// `f(index, chunk)` over consecutive chunks of `chunk` elements of `out`, in parallel when

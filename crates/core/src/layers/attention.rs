@@ -148,20 +148,22 @@ impl MultiHeadAttention {
     fn chunk(&self, c: &Call, b0: usize, out: &mut [f32], weights: Option<&mut [f32]>) {
         let e = self.e;
         let nb = out.len() / (c.tq * e).max(1);
-        let (rq, rkv) = (nb * c.tq, nb * c.s);
-        let project = |x: &[f32], dim: usize, rows: usize, w: &[f32], bias: Option<&[f32]>, n: usize| {
+        let rq = nb * c.tq;
+        // Rows of this chunk's batches (`per_batch` rows of `dim` each) through `x·wᵀ + bias`.
+        let project = |x: &[f32], per_batch: usize, dim: usize, w: &[f32], bias: Option<&[f32]>, n: usize| {
+            let rows = nb * per_batch;
             let mut y = vec![0.0; rows * n];
-            let start = b0 * (rows / nb.max(1)) * dim;
+            let start = b0 * per_batch * dim;
             linear_into(&x[start..start + rows * dim], rows, w, bias, n, &mut y, true);
             y
         };
         let (bufs, strides) = if c.fused {
-            let qkv = project(c.query, e, rq, self.w_qkv.as_ref().unwrap(), self.b_qkv.as_deref(), 3 * e);
+            let qkv = project(c.query, c.tq, e, self.w_qkv.as_ref().unwrap(), self.b_qkv.as_deref(), 3 * e);
             (vec![qkv], [(0, 0, 3 * e), (0, e, 3 * e), (0, 2 * e, 3 * e)])
         } else {
-            let q = project(c.query, e, rq, &self.w_q, self.bias(0), e);
-            let k = project(c.key, self.kdim, rkv, &self.w_k, self.bias(1), e);
-            let v = project(c.value, self.vdim, rkv, &self.w_v, self.bias(2), e);
+            let q = project(c.query, c.tq, e, &self.w_q, self.bias(0), e);
+            let k = project(c.key, c.s, self.kdim, &self.w_k, self.bias(1), e);
+            let v = project(c.value, c.s, self.vdim, &self.w_v, self.bias(2), e);
             (vec![q, k, v], [(0, 0, e), (1, 0, e), (2, 0, e)])
         };
         let view = |i: usize| {
@@ -169,7 +171,7 @@ impl MultiHeadAttention {
             (&bufs[buf][offset..], stride)
         };
         let d = e / self.heads;
-        let heads = Heads { b: nb, b0, t: c.tq, s: c.s, heads: self.heads, d, scale: 1.0 / (d as f32).sqrt() };
+        let heads = Heads { b0, t: c.tq, s: c.s, heads: self.heads, d, scale: 1.0 / (d as f32).sqrt() };
         match &self.out_w {
             Some(w) => {
                 let mut attn = vec![0.0f32; rq * e];
@@ -239,10 +241,9 @@ impl<'a> Masks<'a> {
     }
 }
 
-/// The per-head attention of one call: `b` batches × `heads` heads, T queries over S keys of
-/// `d` features.
+/// The per-head attention of one call: `heads` heads per batch (as many batches as `out` holds),
+/// T queries over S keys of `d` features.
 struct Heads {
-    b: usize,
     /// The call's batch index of batch 0 here (masks are indexed by the call's batch).
     b0: usize,
     t: usize,
@@ -278,25 +279,18 @@ impl Heads {
                 matmul_views(t, s, d, p, head_view(v, bi * s, col), &mut out[col..], out_rs, false);
             }
         };
-        match weights {
-            Some(w) => {
-                let mut scores = Vec::new();
-                for bi in 0..self.b {
-                    one_batch(bi, &mut out[bi * block..(bi + 1) * block], Some(&mut w[bi * t * s..(bi + 1) * t * s]), &mut scores);
-                }
-            }
-            None if !parallel => {
-                let mut scores = Vec::new();
-                for (bi, o) in out.chunks_exact_mut(block.max(1)).enumerate() {
-                    one_batch(bi, o, None, &mut scores);
-                }
-            }
-            None => par::for_rows(out, block, |first, rows| {
+        if parallel && weights.is_none() {
+            par::for_rows(out, block, |first, rows| {
                 let mut scores = Vec::new();
                 for (i, o) in rows.chunks_exact_mut(block.max(1)).enumerate() {
                     one_batch(first + i, o, None, &mut scores);
                 }
-            }),
+            });
+            return;
+        }
+        let (mut weights, mut scores) = (weights, Vec::new());
+        for (bi, o) in out.chunks_exact_mut(block.max(1)).enumerate() {
+            one_batch(bi, o, weights.as_deref_mut().map(|w| &mut w[bi * t * s..(bi + 1) * t * s]), &mut scores);
         }
     }
 }
@@ -362,7 +356,7 @@ pub fn scaled_dot_product_attention(q: In, k: In, v: In, mask: Option<In>, causa
     let flat = [b, t, s];
     let mask = mask.map(|m| In { data: m.data, shape: if m.shape.len() == 2 { m.shape } else { &flat } });
     let masks = Masks::new(None, mask, b, 1, t, s, causal).map_err(|e| Error::new("mask", e.message))?;
-    let heads = Heads { b, b0: 0, t, s, heads: 1, d, scale: scale.unwrap_or(1.0 / (d as f32).sqrt()) };
+    let heads = Heads { b0: 0, t, s, heads: 1, d, scale: scale.unwrap_or(1.0 / (d as f32).sqrt()) };
     if dv != d {
         return Err(Error::new("v", format!("has {dv} features; this kernel needs dv = d ({d})")));
     }

@@ -76,8 +76,6 @@ impl Layer for DinAttention {
         let e = self.e;
         let q = required(t, 0, "query")?;
         let k = required(t, 1, "keys")?;
-        super::filled(q, "query")?;
-        super::filled(k, "keys")?;
         let qs = expect_rank(q, 2, "query", "[B, E]")?;
         let ks = expect_rank(k, 3, "keys", "[B, T, E]")?;
         if qs[1] != e {

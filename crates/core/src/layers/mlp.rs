@@ -204,7 +204,6 @@ fn batch_norm(w: &mut Weights, key: &str, h: usize, eps: f32) -> Result<RowAffin
 impl Layer for Mlp {
     fn forward(&self, t: &[Option<In>], _: &[Option<&[i32]>]) -> Result<Vec<Out>> {
         let x = required(t, 0, "x")?;
-        super::filled(x, "x")?;
         let shape = expect_rank(x, 2, "x", "[N, inputSize]")?;
         if shape[1] != self.input {
             return Err(Error::new("x", format!("has shape {shape:?}, expected [N, {}] (inputSize)", self.input)));

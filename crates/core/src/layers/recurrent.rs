@@ -381,11 +381,9 @@ fn xdl_update(s: &Step<'_>, active: usize, h: &mut [f32], gh: &[f32], ghn: &[f32
     }
 }
 
-/// `x` must hold exactly the values its shape says (the bindings pass both).
 /// `x` [B, T, input] and its lengths.
 fn sequence<'a>(t: &[Option<In<'a>>], ints: &[Option<&[i32]>], input: usize) -> Result<(In<'a>, usize, usize, Vec<usize>)> {
     let x = required(t, 0, "x")?;
-    super::filled(x, "x")?;
     let s = expect_rank(x, 3, "x", "[B, T, inputSize]")?;
     if s[2] != input {
         return Err(Error::new("x", format!("has shape {s:?}, expected [B, T, {input}] (inputSize)")));
