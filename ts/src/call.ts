@@ -17,6 +17,8 @@ const ARGUMENTS = [
   // dense kernels and layers
   'a', 'b', 'dims', 'activation', 'mask', 'scale', 'kind', 'config', 'layer', 'query', 'key', 'value', 'keyPaddingMask',
   'attnMask', 'attention', 'h0', 'lengths', 'keys', 'ids', 'v',
+  // models
+  'sparse', 'dense', 'history', 'negHistory', 'items',
   // tensors and files
   'bytes', 'data',
 ];

@@ -51,16 +51,22 @@ export type { SGDOptions, AdagradOptions, RMSpropOptions, AdamOptions } from './
 export type { IouOptions } from './boxes.js';
 export { matmul, matmulAsync, scaledDotProductAttention, scaledDotProductAttentionAsync } from './dense.js';
 export type { MatmulOptions, AttentionOptions, Activation } from './dense.js';
-export { tensor, loadSafetensors } from './tensor.js';
+export { tensor, loadSafetensors, readSafetensors } from './tensor.js';
 export type { Tensor } from './tensor.js';
 export type { TensorLike, MaskLike } from './inputs.js';
 export {
-  MultiHeadAttention, GRU, AUGRU, AGRU, AIGRU, MLP, DinAttention, Embedding, layerCount, memoryBytes,
+  MultiHeadAttention, GRU, AUGRU, AGRU, AIGRU, MLP, DinAttention, Embedding, SENet, layerCount, memoryBytes,
 } from './layers.js';
 export type {
   Weights, MultiHeadAttentionConfig, MultiHeadAttentionOptions, RecurrentOptions, RecurrentOutput, GRUConfig,
   AttentionGRUConfig, AUGRUConfig, MLPConfig, MlpActivation, DinAttentionConfig, EmbeddingConfig, EmbeddingOptions, Pooling,
+  SENetConfig,
 } from './layers.js';
+export { FM, DIN, DIEN, MMoE, FiBiNET, YouTubeDNN } from './models.js';
+export type {
+  Tables, HistoryField, MlpSpec, FeatureConfig, Batch, DINConfig, DIENConfig, DIENBatch, MMoEConfig, FiBiNETConfig,
+  YouTubeDNNConfig, YouTubeDNNBatch, ScoreOutput, DIENOutput, MMoEOutput, YouTubeDNNOutput, ModelSource,
+} from './models.js';
 
 import { current } from './backends/registry.js';
 

@@ -36,8 +36,8 @@ function outputs(flat: (Float32Array | Uint32Array)[]): Tensor[] {
 /** Frees the weights of layers that were garbage-collected without `dispose()`. */
 const finalizer = new FinalizationRegistry<() => void>((free) => free());
 
-/** What every layer shares: its weights in one backend, under an id. */
-abstract class Layer {
+/** What every layer (and model) shares: its weights in one backend, under an id. Internal. */
+export abstract class Layer {
   readonly #backend: Backend;
   readonly #kind: string;
   readonly #config: string;
@@ -420,5 +420,42 @@ export class Embedding extends Layer {
 
   async forwardAsync(ids: { data: ArrayLike<number>; shape: number[] } | ArrayLike<number>, options: EmbeddingOptions = {}): Promise<Tensor> {
     return (await this.callAsync(...this.#args(ids, options)))[0];
+  }
+}
+
+export interface SENetConfig {
+  /** F: fields of the input. */
+  fields: number;
+  /** R: width of the squeeze layer. */
+  reduction: number;
+  /** `'relu'` (default; DeepCTR-Torch, FiBiNET) or `'sigmoid'` (seed 001). */
+  excitation?: 'relu' | 'sigmoid';
+  /** Multiplies the excitation (seed 001: 2); default 1. */
+  scale?: number;
+  prefix?: string;
+}
+
+/**
+ * Squeeze-and-excitation over fields (FiBiNET): a = scale·act(fc2(ReLU(fc1(mean over E)))),
+ * output a ⊙ x. Keys `fc1.weight` [R, F], `fc2.weight` [F, R] (biases optional).
+ */
+export class SENet extends Layer {
+  private constructor(weights: Weights, config: SENetConfig) {
+    super('SENet', weights, config);
+  }
+
+  static fromWeights(weights: Weights, config: SENetConfig): SENet {
+    return new SENet(weights, config);
+  }
+
+  /** x `[B, F, E]` → output `[B, F, E]`, weights `[B, F]`. */
+  forward(x: TensorLike): { output: Tensor; weights: Tensor } {
+    const [output, weights] = this.call([asTensor('x', x)]);
+    return { output, weights };
+  }
+
+  async forwardAsync(x: TensorLike): Promise<{ output: Tensor; weights: Tensor }> {
+    const [output, weights] = await this.callAsync([asTensor('x', x)]);
+    return { output, weights };
   }
 }

@@ -39,13 +39,18 @@ interface SafetensorsIndex {
  * The parse runs in the Rust core, in time linear in the file's size.
  */
 export function loadSafetensors(bytes: Uint8Array | ArrayBuffer): Map<string, Tensor> {
+  return readSafetensors(bytes).tensors;
+}
+
+/** The tensors and the `__metadata__` strings of a safetensors file (see {@link loadSafetensors}). */
+export function readSafetensors(bytes: Uint8Array | ArrayBuffer): { tensors: Map<string, Tensor>; metadata: Record<string, string> } {
   const [index, data] = run('readSafetensors', [toBytes(bytes)]);
-  const { tensors } = JSON.parse(index) as SafetensorsIndex;
+  const { tensors, metadata } = JSON.parse(index) as SafetensorsIndex;
   const out = new Map<string, Tensor>();
   for (const { name, shape, offset } of tensors) {
     out.set(name, { data: data.subarray(offset, offset + shape.reduce((a, b) => a * b, 1)), shape });
   }
-  return out;
+  return { tensors: out, metadata: metadata ?? {} };
 }
 
 function toBytes(bytes: unknown): Uint8Array {

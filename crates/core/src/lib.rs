@@ -24,6 +24,7 @@ pub mod gauc;
 pub mod layers;
 pub mod losses;
 pub mod matmul;
+mod models;
 pub mod ops;
 pub mod optim;
 pub mod ranking;

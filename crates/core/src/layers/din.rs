@@ -10,14 +10,14 @@ use serde::Deserialize;
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Config {
-    embed_dim: usize,
-    hidden: Vec<usize>,
-    activation: String,
-    batchnorm: Option<bool>,
-    softmax: Option<bool>,
-    scale: Option<bool>,
-    dice_eps: Option<f32>,
-    prefix: Option<String>,
+    pub(crate) embed_dim: usize,
+    pub(crate) hidden: Vec<usize>,
+    pub(crate) activation: String,
+    pub(crate) batchnorm: Option<bool>,
+    pub(crate) softmax: Option<bool>,
+    pub(crate) scale: Option<bool>,
+    pub(crate) dice_eps: Option<f32>,
+    pub(crate) prefix: Option<String>,
 }
 
 /// Seed 003's `Attention` module at inference: the attention unit of DIN (Zhou et al. 2018,
@@ -50,6 +50,11 @@ pub struct DinAttention {
 
 impl DinAttention {
     pub fn new(c: Config, mut w: Weights) -> Result<Self> {
+        DinAttention::load(c, &mut w)
+    }
+
+    /// Loads from `w`, which may hold other tensors too (a whole model's).
+    pub(crate) fn load(c: Config, w: &mut Weights) -> Result<Self> {
         if c.embed_dim == 0 {
             return Err(Error::new("config", "embedDim must be > 0"));
         }
@@ -63,7 +68,7 @@ impl DinAttention {
             batchnorm: c.batchnorm,
             dice_eps: c.dice_eps.unwrap_or(1e-8),
         };
-        let mlp = Mlp::load(&mut w, spec)?;
+        let mlp = Mlp::load(w, spec)?;
         w.set_prefix(&prefix);
         let fc_w = w.take("fc.weight", &[1, mlp.output_size()])?;
         let fc_b = w.take_opt("fc.bias", &[1])?.map_or(0.0, |b| b[0]);

@@ -6,10 +6,10 @@
 //! key; each layer's doc comment lists its keys, inputs and outputs.
 
 mod attention;
-mod din;
+pub(crate) mod din;
 mod embedding;
-mod mlp;
-mod recurrent;
+pub(crate) mod mlp;
+pub(crate) mod recurrent;
 pub mod registry;
 
 pub use attention::{scaled_dot_product_attention, MultiHeadAttention};
@@ -74,6 +74,20 @@ impl Weights {
         }
         Ok(Some(data))
     }
+
+    /// Checks every tensor was used (BatchNorm's `num_batches_tracked` aside): a model's
+    /// leftover tensor means its config does not describe these weights.
+    pub(crate) fn finish(self) -> Result<()> {
+        let mut left: Vec<&String> = self.tensors.keys().filter(|k| !k.ends_with("num_batches_tracked")).collect();
+        left.sort();
+        match left.first() {
+            None => Ok(()),
+            Some(k) => Err(Error::new(
+                "weights",
+                format!("'{k}' is not used by this config ({} unused tensor(s)): the config does not match the weights", left.len()),
+            )),
+        }
+    }
 }
 
 /// An input tensor of a forward call: borrowed data and its shape.
@@ -105,17 +119,19 @@ pub fn build(kind: &str, config: &str, weights: Weights) -> Result<Box<dyn Layer
         "DinAttention" => Box::new(din::DinAttention::new(parse(config)?, weights)?),
         "MLP" => Box::new(mlp::Mlp::new(parse(config)?, weights)?),
         "Embedding" => Box::new(embedding::Embedding::new(parse(config)?, weights)?),
+        "SENet" => Box::new(crate::models::fibinet::SeNet::new(parse(config)?, weights)?),
+        "FM" | "DIN" | "DIEN" | "MMoE" | "FiBiNET" | "YouTubeDNN" => crate::models::build(kind, config, weights)?,
         _ => return Err(Error::new("kind", format!("unknown layer '{kind}'"))),
     })
 }
 
 /// A layer's config from JSON; unknown or mistyped fields are errors naming the field.
-fn parse<T: serde::de::DeserializeOwned>(config: &str) -> Result<T> {
+pub(crate) fn parse<T: serde::de::DeserializeOwned>(config: &str) -> Result<T> {
     serde_json::from_str(config).map_err(|e| Error::new("config", e.to_string()))
 }
 
 /// Input `i`, required, named `arg` in errors.
-fn required<'a>(t: &[Option<In<'a>>], i: usize, arg: &'static str) -> Result<In<'a>> {
+pub(crate) fn required<'a>(t: &[Option<In<'a>>], i: usize, arg: &'static str) -> Result<In<'a>> {
     t.get(i).copied().flatten().ok_or_else(|| Error::new(arg, "is required"))
 }
 
@@ -129,7 +145,7 @@ fn filled(x: In, arg: &'static str) -> Result<()> {
 }
 
 /// Checks that `x` has `rank` dimensions, matching data and finite values; returns its shape.
-fn expect_rank<'a>(x: In<'a>, rank: usize, arg: &'static str, layout: &str) -> Result<&'a [usize]> {
+pub(crate) fn expect_rank<'a>(x: In<'a>, rank: usize, arg: &'static str, layout: &str) -> Result<&'a [usize]> {
     filled(x, arg)?;
     if x.shape.len() != rank {
         return Err(Error::new(arg, format!("must have shape {layout}, got {:?}", x.shape)));
@@ -139,7 +155,7 @@ fn expect_rank<'a>(x: In<'a>, rank: usize, arg: &'static str, layout: &str) -> R
 }
 
 /// Per-row sequence lengths: each in `0..=max_len`; absent means every row is full.
-fn lengths(ints: &[Option<&[i32]>], i: usize, rows: usize, max_len: usize) -> Result<Vec<usize>> {
+pub(crate) fn lengths(ints: &[Option<&[i32]>], i: usize, rows: usize, max_len: usize) -> Result<Vec<usize>> {
     let Some(l) = ints.get(i).copied().flatten() else { return Ok(vec![max_len; rows]) };
     if l.len() != rows {
         return Err(Error::new("lengths", format!("has {} entries, expected one per batch row ({rows})", l.len())));

@@ -36,20 +36,20 @@ const CHUNK_MAX: usize = 128;
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Config {
-    input_size: usize,
-    hidden_size: usize,
-    num_layers: Option<usize>,
-    prefix: Option<String>,
+    pub(crate) input_size: usize,
+    pub(crate) hidden_size: usize,
+    pub(crate) num_layers: Option<usize>,
+    pub(crate) prefix: Option<String>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct AttentionConfig {
-    input_size: usize,
-    hidden_size: usize,
-    prefix: Option<String>,
-    form: Option<String>,
-    gate_order: Option<String>,
+    pub(crate) input_size: usize,
+    pub(crate) hidden_size: usize,
+    pub(crate) prefix: Option<String>,
+    pub(crate) form: Option<String>,
+    pub(crate) gate_order: Option<String>,
 }
 
 /// PyTorch `nn.GRU(inputSize, hiddenSize, numLayers, batch_first=True)` at inference.
@@ -415,6 +415,11 @@ fn sizes(input: usize, hidden: usize) -> Result<()> {
 
 impl Gru {
     pub fn new(c: Config, mut w: Weights) -> Result<Self> {
+        Gru::load(c, &mut w)
+    }
+
+    /// Loads from `w`, which may hold other tensors too (a whole model's).
+    pub(crate) fn load(c: Config, w: &mut Weights) -> Result<Self> {
         sizes(c.input_size, c.hidden_size)?;
         let layers = c.num_layers.unwrap_or(1);
         if layers == 0 {
@@ -423,7 +428,7 @@ impl Gru {
         w.set_prefix(c.prefix.as_deref().unwrap_or(""));
         let hs = c.hidden_size;
         let layers = (0..layers)
-            .map(|l| Cells::load(&mut w, &format!("_l{l}"), if l == 0 { c.input_size } else { hs }, hs, Cell::Gru, 3, &[0, 1, 2]))
+            .map(|l| Cells::load(w, &format!("_l{l}"), if l == 0 { c.input_size } else { hs }, hs, Cell::Gru, 3, &[0, 1, 2]))
             .collect::<Result<_>>()?;
         Ok(Gru { layers })
     }
@@ -449,6 +454,11 @@ impl Layer for Gru {
 
 impl AttentionGru {
     pub fn new(kind: &str, c: AttentionConfig, mut w: Weights) -> Result<Self> {
+        AttentionGru::load(kind, c, &mut w)
+    }
+
+    /// Loads from `w`, which may hold other tensors too (a whole model's).
+    pub(crate) fn load(kind: &str, c: AttentionConfig, w: &mut Weights) -> Result<Self> {
         sizes(c.input_size, c.hidden_size)?;
         let hs = c.hidden_size;
         w.set_prefix(c.prefix.as_deref().unwrap_or(""));
@@ -474,12 +484,12 @@ impl AttentionGru {
                 if c.gate_order.is_some() {
                     return Err(Error::new("config", "gateOrder applies to 3H-row weights; these AGRU weights have 2H rows (r, n)"));
                 }
-                Cells::load(&mut w, "", c.input_size, hs, cell, 2, &[0, 1])?
+                Cells::load(w, "", c.input_size, hs, cell, 2, &[0, 1])?
             } else {
-                Cells::load(&mut w, "", c.input_size, hs, cell, 3, &[rzn[0], 2])?
+                Cells::load(w, "", c.input_size, hs, cell, 3, &[rzn[0], 2])?
             }
         } else {
-            Cells::load(&mut w, "", c.input_size, hs, cell, 3, &rzn)?
+            Cells::load(w, "", c.input_size, hs, cell, 3, &rzn)?
         };
         cells.scale_input = kind == "AIGRU";
         Ok(AttentionGru { cells })
