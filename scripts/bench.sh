@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # npm run bench: builds what it needs, then runs bench/run.mjs (metrics), bench/losses.mjs
-# (losses with gradients, and ops) and bench/dense.mjs (matmul, MultiheadAttention, GRU against
-# onnxruntime, tfjs and numpy/torch); `npm run bench -- losses` or `-- dense` runs only that one.
+# (losses with gradients, and ops), bench/dense.mjs (matmul, MultiheadAttention, GRU against
+# onnxruntime, tfjs and numpy/torch) and bench/models.mjs (DIN, DIEN against torch and
+# onnxruntime); `npm run bench -- losses`, `-- dense` or `-- models` runs only that one.
 source "$(dirname "$0")/lib.sh"
 only=${1:-}
-if [[ -n $only && $only != losses && $only != dense ]]; then
-  echo "usage: npm run bench [-- losses|dense]" >&2
+if [[ -n $only && $only != losses && $only != dense && $only != models ]]; then
+  echo "usage: npm run bench [-- losses|dense|models]" >&2
   exit 2
 fi
 # Chromium is for run.mjs's browser leg only.
@@ -18,7 +19,8 @@ openblas() {
   local sudo=""; [[ $(id -u) -ne 0 ]] && sudo=sudo
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq libopenblas0
 }
-if [[ -z $only || $only == dense ]]; then step "bench: OpenBLAS" openblas; fi
+if [[ -z $only || $only == dense || $only == models ]]; then step "bench: OpenBLAS" openblas; fi
 if [[ -z $only ]]; then step "bench" node bench/run.mjs; fi
 if [[ -z $only || $only == losses ]]; then step "bench: losses" node bench/losses.mjs; fi
 if [[ -z $only || $only == dense ]]; then step "bench: dense" node bench/dense.mjs; fi
+if [[ -z $only || $only == models ]]; then step "bench: models" node bench/models.mjs; fi

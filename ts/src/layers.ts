@@ -432,6 +432,8 @@ export interface SENetConfig {
   excitation?: 'relu' | 'sigmoid';
   /** Multiplies the excitation (seed 001: 2); default 1. */
   scale?: number;
+  /** Whether fc1/fc2 have biases; default: as the weights have them. */
+  bias?: boolean;
   prefix?: string;
 }
 

@@ -98,13 +98,15 @@ export interface MMoEConfig extends FeatureConfig {
 }
 
 export interface FiBiNETConfig extends FeatureConfig {
-  senet: { reduction: number; excitation?: 'relu' | 'sigmoid'; scale?: number };
+  /** `bias`: whether fc1/fc2 have biases (default: as the weights have them). */
+  senet: { reduction: number; excitation?: 'relu' | 'sigmoid'; scale?: number; bias?: boolean };
   bilinear: 'all' | 'each' | 'interaction';
   mlp: MlpSpec;
 }
 
 export interface YouTubeDNNConfig {
   tables: Tables;
+  /** `history`: tables (or user sparse columns) whose valid history embeddings are mean-pooled. */
   user: { sparse: string[]; history?: HistoryField[]; dense?: number; tower: MlpSpec };
   item: { sparse: string[]; tower: MlpSpec };
   /** Scores are divided by it; default 1. */

@@ -6,27 +6,12 @@ import { describe, expect, test } from 'vitest';
 import * as reckit from 'reckit';
 import type { Tensor } from 'reckit';
 import fixtures from './fixtures/layers/cases.json';
+import { expectClose, inlineSafetensors } from './tensors.js';
 
 const files = import.meta.glob('./fixtures/layers/*.safetensors', { query: '?inline', import: 'default', eager: true }) as Record<string, string>;
-
-/** A committed safetensors fixture, read through the public loader. */
-export function fixture(name: string): Map<string, Tensor> {
-  const url = files[`./fixtures/layers/${name}`];
-  if (!url) throw new Error(`no fixture ${name}`);
-  const bytes = Uint8Array.from(atob(url.slice(url.indexOf(',') + 1)), (c) => c.charCodeAt(0));
-  return reckit.loadSafetensors(bytes);
-}
+const fixture = (name: string) => inlineSafetensors(files, `./fixtures/layers/${name}`);
 
 type Case = (typeof fixtures.cases)[number];
-
-/** Within 1e-5 of the reference, relative to max(1, |want|). */
-export function expectClose(got: Tensor | undefined, want: Tensor | undefined, what: string) {
-  expect(got, what).toBeDefined();
-  expect(got!.shape, `${what} shape`).toEqual(want!.shape);
-  expect(got!.data).toBeInstanceOf(Float32Array);
-  const bad = want!.data.findIndex((w, i) => !(Math.abs(got!.data[i] - w) <= 1e-5 * Math.max(1, Math.abs(w))));
-  if (bad >= 0) expect.fail(`${what}[${bad}]: got ${got!.data[bad]}, want ${want!.data[bad]}`);
-}
 
 /** The stored 0/1 mask as booleans when the case is about boolean masks, else as floats. */
 const mask = (c: Case, m: Tensor | undefined) => (m && /bool/i.test(c.name) ? booleans(m) : m);

@@ -68,6 +68,10 @@ impl Base {
         if cols.history.is_empty() {
             return Err(Error::new("config", "history must name at least one behaviour field"));
         }
+        if let Some(i) = cols.history.iter().position(|h| h.0.is_none()) {
+            let msg = format!("history[{i}] must name a sparse column (the candidate it is attended against) or be {{target, table}}");
+            return Err(Error::new("config", msg));
+        }
         let eb = cols.behaviour_width(&tables);
         let input = c.dense + tables.width(&cols.sparse) + eb;
         let mlp = c.mlp.load(w, "mlp", input)?;

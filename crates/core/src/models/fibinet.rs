@@ -15,6 +15,7 @@ pub struct SeNetConfig {
     reduction: usize,
     excitation: Option<String>,
     scale: Option<f32>,
+    bias: Option<bool>,
     prefix: Option<String>,
 }
 
@@ -24,7 +25,8 @@ pub struct SeNetConfig {
 /// `excitation` is `'relu'` (default; DeepCTR-Torch, FiBiNET) or `'sigmoid'` (seed 001, which
 /// also uses `scale` 2; default 1).
 ///
-/// Config: `fields` (F), `reduction` (R), `excitation`, `scale`, `prefix`.
+/// Config: `fields` (F), `reduction` (R), `excitation`, `scale`, `bias` (whether fc1 and fc2
+/// have biases; default: as the weights have them), `prefix`.
 /// Keys: `fc1.weight` [R, F], `fc1.bias` (optional), `fc2.weight` [F, R], `fc2.bias` (optional).
 /// Inputs: x [B, F, E]. Outputs: output [B, F, E], weights a [B, F].
 pub struct SeNet {
@@ -55,8 +57,8 @@ impl SeNet {
         if !scale.is_finite() {
             return Err(Error::new("config", "scale must be finite"));
         }
-        let fc1 = Linear::load(w, &format!("{prefix}fc1"), c.fields, c.reduction)?;
-        let fc2 = Linear::load(w, &format!("{prefix}fc2"), c.reduction, c.fields)?;
+        let fc1 = Linear::load_with(w, &format!("{prefix}fc1"), c.fields, c.reduction, c.bias)?;
+        let fc2 = Linear::load_with(w, &format!("{prefix}fc2"), c.reduction, c.fields, c.bias)?;
         Ok(SeNet { fields: c.fields, fc1, fc2, sigmoid, scale })
     }
 
@@ -111,6 +113,7 @@ struct SeNetOptions {
     reduction: usize,
     excitation: Option<String>,
     scale: Option<f32>,
+    bias: Option<bool>,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -162,7 +165,7 @@ impl FiBiNet {
             return Err(Error::new("config", "FiBiNET needs every sparse column's table to have the same dimension"));
         }
         let s = &c.senet;
-        let sc = SeNetConfig { fields: f, reduction: s.reduction, excitation: s.excitation.clone(), scale: s.scale, prefix: None };
+        let sc = SeNetConfig { fields: f, reduction: s.reduction, excitation: s.excitation.clone(), scale: s.scale, bias: s.bias, prefix: None };
         let senet = SeNet::load(&sc, w, "senet.")?;
         let pairs: Vec<(usize, usize)> = (0..f).flat_map(|i| (i + 1..f).map(move |j| (i, j))).collect();
         let (kind, keys): (Bilinear, Vec<String>) = match c.bilinear.as_str() {

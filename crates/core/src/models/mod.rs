@@ -120,11 +120,11 @@ pub(crate) enum HistoryField {
     Own { target: String, table: String },
 }
 
-/// Columns resolved against the tables: sparse columns, and history fields as (sparse column,
-/// table).
+/// Columns resolved against the tables: sparse columns, and history fields as (their target
+/// sparse column, if any; table).
 pub(crate) struct Columns {
     pub sparse: Vec<usize>,
-    pub history: Vec<(usize, usize)>,
+    pub history: Vec<(Option<usize>, usize)>,
     pub dense: usize,
 }
 
@@ -137,11 +137,16 @@ impl Columns {
         let history = history
             .iter()
             .map(|h| match h {
-                HistoryField::Shared(t) => column(t).map(|c| (c, sparse_tables[c])),
-                HistoryField::Own { target, table } => Ok((column(target)?, tables.find(table, "history")?)),
+                // A sparse column's history, or (YouTubeDNN) a table's with no candidate column.
+                HistoryField::Shared(name) => match sparse.iter().position(|s| s == name) {
+                    Some(c) => Ok((Some(c), sparse_tables[c])),
+                    None => Ok((None, tables.find(name, "history")?)),
+                },
+                HistoryField::Own { target, table } => Ok((Some(column(target)?), tables.find(table, "history")?)),
             })
             .collect::<Result<Vec<_>>>()?;
         for &(c, t) in &history {
+            let Some(c) = c else { continue };
             if tables.get(t).dim != tables.get(sparse_tables[c]).dim {
                 return Err(Error::new("config", format!("history table '{}' and its target's table '{}' differ in dimension", tables.get(t).name, tables.get(sparse_tables[c]).name)));
             }
@@ -173,6 +178,7 @@ impl Columns {
         for r in 0..batch.b {
             let mut at = r * eb;
             for &(c, _) in &self.history {
+                let c = c.expect("DIN/DIEN check every history field has a candidate column");
                 let t = tables.get(self.sparse[c]);
                 // Already range-checked by `dense_and_sparse`, which every model runs first.
                 let id = batch.sparse[r * f + c] as usize;
@@ -299,9 +305,20 @@ pub(crate) struct Linear {
 
 impl Linear {
     pub fn load(w: &mut Weights, module: &str, input: usize, out: usize) -> Result<Self> {
+        Linear::load_with(w, module, input, out, None)
+    }
+
+    /// With `bias` Some(true) the bias is required; Some(false), it must be absent (a leftover
+    /// tensor is an error when the model finishes loading); None, either.
+    pub fn load_with(w: &mut Weights, module: &str, input: usize, out: usize, bias: Option<bool>) -> Result<Self> {
         w.set_prefix("");
         let weight = w.take(&format!("{module}.weight"), &[out, input])?;
-        let bias = w.take_opt(&format!("{module}.bias"), &[out])?;
+        let key = format!("{module}.bias");
+        let bias = match bias {
+            None => w.take_opt(&key, &[out])?,
+            Some(true) => Some(w.take(&key, &[out])?),
+            Some(false) => None,
+        };
         Ok(Linear { weight, bias, out })
     }
 

@@ -1,0 +1,40 @@
+/**
+ * The end-to-end demo: DIN and DIEN trained in PyTorch on data/sample.csv (python/train_demo.py)
+ * score its held-out rows here exactly as PyTorch did, on every backend (examples/din-dien.mjs
+ * is the same in Node).
+ */
+import { expect, test } from 'vitest';
+import * as reckit from 'reckit';
+import csv from '../../data/sample.csv?raw';
+import torch from '../../data/models/holdout.json';
+import dinFile from '../../data/models/din.safetensors?inline';
+import dienFile from '../../data/models/dien.safetensors?inline';
+import scoresFile from '../../data/models/holdout-scores.safetensors?inline';
+import { ctrBatch, heldOut } from '../../examples/ctr-features.mjs';
+import { expectClose } from './tensors.js';
+
+const bytes = (url: string) => Uint8Array.from(atob(url.slice(url.indexOf(',') + 1)), (c) => c.charCodeAt(0));
+const rows = csv.trim().split('\n').slice(1).map((line) => line.split(',').map(Number));
+const [from, to] = heldOut(rows.length);
+const batch = ctrBatch(rows.map((r) => r[0]), rows.map((r) => r[1]), Uint8Array.from(rows, (r) => r[2]), from, to);
+const labels = Uint8Array.from(rows.slice(from, to), (r) => r[2]);
+const users = rows.slice(from, to).map((r) => r[0]);
+const torchScores = reckit.loadSafetensors(bytes(scoresFile));
+
+test.each([
+  ['din', reckit.DIN, dinFile],
+  ['dien', reckit.DIEN, dienFile],
+] as const)('%s trained in PyTorch scores the held-out rows as PyTorch does; AUC and GAUC equal', async (name, Model, file) => {
+  expect(torch.rows).toEqual([from, to]);
+  const model = Model.fromSafetensors(bytes(file)); // the config is stored in the file
+  const { probabilities } = model.forward(batch);
+  expect((await model.forwardAsync(batch)).probabilities).toEqual(probabilities);
+  model.dispose();
+  expectClose({ data: probabilities, shape: [to - from] }, torchScores.get(name), `${name} probabilities`);
+  const a = reckit.auc(labels, probabilities), g = reckit.gauc(labels, probabilities, users);
+  // Scores agree to ~1e-7, so only pairs closer than that can swap: AUC and GAUC agree to 1e-6.
+  expect(Math.abs(a - torch[name].auc)).toBeLessThan(1e-6);
+  expect(Math.abs(g - torch[name].gauc)).toBeLessThan(1e-6);
+  // The models learned something: better than chance.
+  expect(a).toBeGreaterThan(0.6);
+});
