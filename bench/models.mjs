@@ -31,8 +31,8 @@ const TOL = 1e-4;
 const allWorkloads = [
   { id: 'din-1024', model: 'DIN', b: 1024, t: 100, file: 'din-e18', onnx: true },
   { id: 'dien-1024', model: 'DIEN', b: 1024, t: 100, file: 'dien-e18' },
-  { id: 'din-256', model: 'DIN', b: 256, t: 50, file: 'din-e64', onnx: true },
-  { id: 'dien-256', model: 'DIEN', b: 256, t: 50, file: 'dien-e64' },
+  { id: 'din-256', model: 'DIN', b: 256, t: 50, file: 'din-e32', onnx: true },
+  { id: 'dien-256', model: 'DIEN', b: 256, t: 50, file: 'dien-e32' },
 ].map((w) => ({ ...w, weights: join(models, `${w.file}.safetensors`), name: `${w.model} (B=${w.b} T=${w.t} ${w.file.slice(w.file.indexOf('-') + 1)})` }));
 
 /** The config stored in a model file's metadata. */

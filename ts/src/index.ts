@@ -67,6 +67,8 @@ export type {
   Tables, HistoryField, MlpSpec, FeatureConfig, Batch, DINConfig, DIENConfig, DIENBatch, MMoEConfig, FiBiNETConfig,
   YouTubeDNNConfig, YouTubeDNNBatch, ScoreOutput, DIENOutput, MMoEOutput, YouTubeDNNOutput, ModelSource,
 } from './models.js';
+export { fromDeepCTR } from './deepctr.js';
+export type { DeepCTRSpec } from './deepctr.js';
 
 import { current } from './backends/registry.js';
 

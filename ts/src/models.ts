@@ -22,7 +22,8 @@ export type HistoryField = string | { target: string; table: string };
 /** A seed-003 MLP (`Linear → [BatchNorm1d] → activation` per layer). */
 export interface MlpSpec {
   hidden: number[];
-  activation: MlpActivation;
+  /** Default `'relu'`. */
+  activation?: MlpActivation;
   /** Default: whether the weights have BatchNorm layers. */
   batchnorm?: boolean;
   /** Dice's BatchNorm eps; default 1e-8. */
@@ -74,14 +75,14 @@ export interface DINConfig extends FeatureConfig {
 }
 
 export interface DIENConfig extends DINConfig {
-  /** Interest evolution: attention-gated GRU cell. */
-  gru: 'AUGRU' | 'AGRU' | 'AIGRU';
+  /** Interest evolution: attention-gated GRU cell; default `'AUGRU'`. */
+  gru?: 'AUGRU' | 'AGRU' | 'AIGRU';
   /** AUGRU form: `'paper'` (default) or `'xdl'` (Alibaba XDL). */
   augruForm?: 'paper' | 'xdl';
   /** AUGRU/AGRU weight row order: `'rzn'` (PyTorch; default) or `'zrn'` (seed 003's AUGRU cell). */
   gateOrder?: 'rzn' | 'zrn';
   /** The auxiliary network (seed 003: hidden [100, 50], sigmoid), for `auxLoss`. */
-  auxiliary?: { hidden: number[]; activation?: MlpActivation };
+  auxiliary?: { hidden?: number[]; activation?: MlpActivation };
 }
 
 export interface DIENBatch extends Batch {
@@ -100,7 +101,8 @@ export interface MMoEConfig extends FeatureConfig {
 export interface FiBiNETConfig extends FeatureConfig {
   /** `bias`: whether fc1/fc2 have biases (default: as the weights have them). */
   senet: { reduction: number; excitation?: 'relu' | 'sigmoid'; scale?: number; bias?: boolean };
-  bilinear: 'all' | 'each' | 'interaction';
+  /** One W for all pairs, one per first field, or one per pair (default). */
+  bilinear?: 'all' | 'each' | 'interaction';
   mlp: MlpSpec;
 }
 

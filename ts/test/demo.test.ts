@@ -31,10 +31,16 @@ test.each([
   expect((await model.forwardAsync(batch)).probabilities).toEqual(probabilities);
   model.dispose();
   expectClose({ data: probabilities, shape: [to - from] }, torchScores.get(name), `${name} probabilities`);
+  // reckit's metrics on PyTorch's own scores are sklearn's (holdout.json) to 1e-12.
+  const theirs = torchScores.get(name)!.data;
+  expect(Math.abs(reckit.auc(labels, theirs) - torch[name].auc)).toBeLessThan(1e-12);
+  expect(Math.abs(reckit.gauc(labels, theirs, users) - torch[name].gauc)).toBeLessThan(1e-12);
+  // On reckit's scores (within ~1 ulp of PyTorch's) the metrics move only where PyTorch's scores
+  // tie by coincidence (near-identical histories round alike; ~1,600 such ties here) and reckit
+  // splits the tie by an ulp: AUC by ~1e-8, GAUC (small per-user groups) by ~1e-5.
   const a = reckit.auc(labels, probabilities), g = reckit.gauc(labels, probabilities, users);
-  // Scores agree to ~1e-7, so only pairs closer than that can swap: AUC and GAUC agree to 1e-6.
   expect(Math.abs(a - torch[name].auc)).toBeLessThan(1e-6);
-  expect(Math.abs(g - torch[name].gauc)).toBeLessThan(1e-6);
+  expect(Math.abs(g - torch[name].gauc)).toBeLessThan(1e-4);
   // The models learned something: better than chance.
   expect(a).toBeGreaterThan(0.6);
 });

@@ -30,3 +30,17 @@ test('examples/logistic-regression.mjs: an ids-only model learns from the clicks
   expect(after.gauc).toBeGreaterThan(0.58);
   expect(after.logLoss).toBeLessThan(before.logLoss);
 });
+
+test('examples/din-dien.mjs: DIN and DIEN trained in PyTorch score the held-out rows with PyTorch\'s AUC and GAUC', () => {
+  const r = spawnSync('node', ['examples/din-dien.mjs', '--json'], { encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+  const out = JSON.parse(r.stdout);
+  expect(out.rows).toBe(20000);
+  for (const name of ['din', 'dien']) {
+    const m = out[name];
+    // Equal up to ulp-level tie splits (ts/test/demo.test.ts explains the margins).
+    expect(Math.abs(m.auc - m.torch.auc)).toBeLessThan(1e-6);
+    expect(Math.abs(m.gauc - m.torch.gauc)).toBeLessThan(1e-4);
+    expect(m.auc).toBeGreaterThan(0.6);
+  }
+});

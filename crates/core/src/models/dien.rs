@@ -22,6 +22,7 @@ pub struct Config {
     history: Vec<HistoryField>,
     attention: AttentionConfig,
     mlp: MlpConfig,
+    #[serde(default = "augru")]
     gru: String,
     augru_form: Option<String>,
     gate_order: Option<String>,
@@ -32,8 +33,18 @@ pub struct Config {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct AuxiliaryConfig {
+    #[serde(default = "seed_hidden")]
     hidden: Vec<usize>,
     activation: Option<String>,
+}
+
+fn augru() -> String {
+    "AUGRU".into()
+}
+
+/// Seed 003's auxiliary net widths.
+fn seed_hidden() -> Vec<usize> {
+    vec![100, 50]
 }
 
 enum Evolution {

@@ -25,6 +25,7 @@ pub struct Config {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub(crate) struct AttentionConfig {
     hidden: Vec<usize>,
+    #[serde(default = "super::relu")]
     activation: String,
     batchnorm: Option<bool>,
     softmax: Option<bool>,

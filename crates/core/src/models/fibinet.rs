@@ -103,6 +103,7 @@ pub struct Config {
     #[serde(default)]
     dense: usize,
     senet: SeNetOptions,
+    #[serde(default = "interaction")]
     bilinear: String,
     mlp: MlpConfig,
 }
@@ -114,6 +115,10 @@ struct SeNetOptions {
     excitation: Option<String>,
     scale: Option<f32>,
     bias: Option<bool>,
+}
+
+fn interaction() -> String {
+    "interaction".into()
 }
 
 #[derive(Clone, Copy, PartialEq)]

@@ -89,3 +89,44 @@ impl Layer for Fm {
         Ok(logits_and_probabilities(logits, vec![b]))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layers::mlp::tests::weights;
+
+    fn fm(extra: &[(&str, &[usize], &[f32])]) -> Result<Box<dyn Layer>> {
+        let mut entries: Vec<(&str, &[usize], &[f32])> = vec![
+            ("embeddings.a.weight", &[3, 2], &[0.0, 0.0, 1.0, 2.0, 0.5, 0.5]),
+            ("embeddings.b.weight", &[2, 2], &[3.0, -1.0, 1.0, 1.0]),
+            ("linear.a.weight", &[3, 1], &[0.0, 0.25, 0.0]),
+            ("linear.b.weight", &[2, 1], &[-0.5, 0.0]),
+            ("bias", &[1], &[0.125]),
+        ];
+        entries.extend_from_slice(extra);
+        let config = r#"{"tables": {"a": [3, 2], "b": [2, 2]}, "sparse": ["a", "b"]}"#;
+        crate::layers::build("FM", config, weights(&entries))
+    }
+
+    #[test]
+    fn fm_is_bias_plus_linear_plus_factor_dot() {
+        // ids (1, 0): 0.125 + 0.25 − 0.5 + ⟨[1, 2], [3, −1]⟩ = −0.125 + 1.
+        let dims = [1, 0, 0];
+        let ids = [1, 0];
+        let out = fm(&[]).unwrap().forward(&[], &[Some(&dims), Some(&ids)]).unwrap();
+        assert_eq!(out[0].data, vec![0.875]);
+        assert_eq!(out[0].shape, vec![1]);
+        assert!((out[1].data[0] - 1.0 / (1.0 + (-0.875f32).exp())).abs() < 1e-7);
+    }
+
+    #[test]
+    fn fm_rejects_leftover_weights_and_bad_ids() {
+        let e = fm(&[("dense_linear.weight", &[1, 1], &[1.0])]).err().unwrap();
+        assert!(e.message.contains("'dense_linear.weight' is not used by this config"), "{e}");
+        let model = fm(&[]).unwrap();
+        let e = model.forward(&[], &[Some(&[1, 0, 0]), Some(&[3, 0])]).unwrap_err();
+        assert_eq!(e.to_string(), "sparse: [0, 0] is 3, outside table 'a' (ids 0..2)");
+        let e = model.forward(&[], &[Some(&[2, 0, 0]), Some(&[1, 0])]).unwrap_err();
+        assert!(e.to_string().starts_with("sparse: has 2 ids, expected 2·2"), "{e}");
+    }
+}

@@ -273,14 +273,20 @@ impl<'a> Batch<'a> {
     }
 }
 
-/// A seed-003 MLP inside a model: `{hidden, activation, batchnorm?, diceEps?}`.
+/// A seed-003 MLP inside a model: `{hidden, activation?, batchnorm?, diceEps?}` (activation
+/// default `'relu'`, as python/reckit_models.py).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub(crate) struct MlpConfig {
     pub hidden: Vec<usize>,
+    #[serde(default = "relu")]
     pub activation: String,
     pub batchnorm: Option<bool>,
     pub dice_eps: Option<f32>,
+}
+
+pub(crate) fn relu() -> String {
+    "relu".into()
 }
 
 impl MlpConfig {
