@@ -3,6 +3,7 @@
 use super::mlp::{Mlp, Spec};
 use super::{expect_rank, lengths, required, In, Layer, Out, Weights};
 use crate::error::{Error, Result};
+use crate::matmul::linear_into;
 use crate::ops;
 use crate::par;
 use serde::Deserialize;
@@ -42,6 +43,11 @@ pub struct Config {
 pub struct DinAttention {
     e: usize,
     mlp: Mlp,
+    /// The first layer W = [W_q, W_k, W_d, W_p] over [q, k, q − k, q⊙k], regrouped as
+    /// q·(W_q + W_d)ᵀ (once per row) + [k, q⊙k]·[W_k − W_d, W_p]ᵀ (per history item): the same
+    /// linear map with half the products per item. `w_query` [H_0, E], `w_item` [H_0, 2E].
+    w_query: Vec<f32>,
+    w_item: Vec<f32>,
     fc_w: Vec<f32>,
     fc_b: f32,
     softmax: bool,
@@ -72,7 +78,18 @@ impl DinAttention {
         w.set_prefix(&prefix);
         let fc_w = w.take("fc.weight", &[1, mlp.output_size()])?;
         let fc_b = w.take_opt("fc.bias", &[1])?.map_or(0.0, |b| b[0]);
-        Ok(DinAttention { e: c.embed_dim, mlp, fc_w, fc_b, softmax: c.softmax.unwrap_or(true), scale: c.scale.unwrap_or(false) })
+        let e = c.embed_dim;
+        let (first, _) = mlp.first_layer();
+        let (mut w_query, mut w_item) = (Vec::with_capacity(first.len() / 4), Vec::with_capacity(first.len() / 2));
+        for row in first.chunks_exact(4 * e) {
+            let (wq, rest) = row.split_at(e);
+            let (wk, rest) = rest.split_at(e);
+            let (wd, wp) = rest.split_at(e);
+            w_query.extend(wq.iter().zip(wd).map(|(q, d)| q + d));
+            w_item.extend(wk.iter().zip(wd).map(|(k, d)| k - d));
+            w_item.extend_from_slice(wp);
+        }
+        Ok(DinAttention { e, mlp, w_query, w_item, fc_w, fc_b, softmax: c.softmax.unwrap_or(true), scale: c.scale.unwrap_or(false) })
     }
 }
 
@@ -95,25 +112,31 @@ impl Layer for DinAttention {
         // Only valid (b, t) pairs go through the MLP: rows are independent at inference.
         let pairs: Vec<(usize, usize)> = (0..b).flat_map(|r| (0..lens[r]).map(move |s| (r, s))).collect();
         let n = pairs.len();
-        let mut feat = vec![0.0f32; n * 4 * e];
-        par::for_rows(&mut feat, 4 * e, |first, rows| {
-            for (i, f) in rows.chunks_exact_mut(4 * e).enumerate() {
+        let h0 = self.w_query.len() / e;
+        let (_, bias) = self.mlp.first_layer();
+        let mut per_row = vec![0.0f32; b * h0];
+        linear_into(q.data, b, &self.w_query, bias, h0, &mut per_row, false);
+        let mut feat = vec![0.0f32; n * 2 * e];
+        par::for_rows(&mut feat, 2 * e, |first, rows| {
+            for (i, f) in rows.chunks_exact_mut(2 * e).enumerate() {
                 let (r, s) = pairs[first + i];
                 let qv = &q.data[r * e..(r + 1) * e];
                 let kv = &k.data[(r * steps + s) * e..(r * steps + s + 1) * e];
-                let (fq, rest) = f.split_at_mut(e);
-                let (fk, rest) = rest.split_at_mut(e);
-                let (fd, fp) = rest.split_at_mut(e);
-                fq.copy_from_slice(qv);
+                let (fk, fp) = f.split_at_mut(e);
                 fk.copy_from_slice(kv);
-                for j in 0..e {
-                    fd[j] = qv[j] - kv[j];
-                    fp[j] = qv[j] * kv[j];
-                }
+                fp.iter_mut().zip(qv.iter().zip(kv)).for_each(|(p, (q, k))| *p = q * k);
             }
         });
-        let hidden = self.mlp.forward_rows(&feat, n);
+        let mut first = vec![0.0f32; n * h0];
+        linear_into(&feat, n, &self.w_item, None, h0, &mut first, false);
         drop(feat);
+        par::for_rows(&mut first, h0, |at, rows| {
+            for (i, y) in rows.chunks_exact_mut(h0).enumerate() {
+                let r = pairs[at + i].0;
+                y.iter_mut().zip(&per_row[r * h0..(r + 1) * h0]).for_each(|(y, p)| *y += p);
+            }
+        });
+        let hidden = self.mlp.forward_from_first(first, n);
         let h = self.mlp.output_size();
         let div = if self.scale { (e as f32).sqrt() } else { 1.0 };
 

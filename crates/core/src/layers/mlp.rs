@@ -168,11 +168,27 @@ impl Mlp {
     /// product per layer over all rows, then BatchNorm and activation in place.
     pub(crate) fn forward_rows(&self, x: &[f32], rows: usize) -> Vec<f32> {
         debug_assert_eq!(x.len(), rows * self.input);
-        let mut cur: Option<Vec<f32>> = None;
-        for l in &self.layers {
-            let input = cur.as_deref().unwrap_or(x);
-            let mut y = vec![0.0f32; rows * l.out];
-            linear_into(input, rows, &l.weight, l.bias.as_deref(), l.out, &mut y, false);
+        let first = &self.layers[0];
+        let mut y = vec![0.0f32; rows * first.out];
+        linear_into(x, rows, &first.weight, first.bias.as_deref(), first.out, &mut y, false);
+        self.forward_from_first(y, rows)
+    }
+
+    /// The first layer's weight [H_0, inputSize] and bias, for a caller that computes its
+    /// product another way (the DIN attention unit factors it).
+    pub(crate) fn first_layer(&self) -> (&[f32], Option<&[f32]>) {
+        (&self.layers[0].weight, self.layers[0].bias.as_deref())
+    }
+
+    /// The rest of the forward pass from the first layer's product `y` [rows, H_0] (bias
+    /// included): its BatchNorm and activation, then the other layers.
+    pub(crate) fn forward_from_first(&self, mut y: Vec<f32>, rows: usize) -> Vec<f32> {
+        for (i, l) in self.layers.iter().enumerate() {
+            if i > 0 {
+                let mut next = vec![0.0f32; rows * l.out];
+                linear_into(&y, rows, &l.weight, l.bias.as_deref(), l.out, &mut next, false);
+                y = next;
+            }
             if let Some(bn) = &l.bn {
                 ops::batch_norm_rows(&mut y, bn);
             }
@@ -184,9 +200,8 @@ impl Mlp {
                 Act::Prelu(a) => ops::prelu_rows(&mut y, a),
                 Act::Dice(bn, a) => ops::dice_rows(&mut y, bn, a),
             }
-            cur = Some(y);
         }
-        cur.unwrap_or_else(|| x.to_vec())
+        y
     }
 }
 
