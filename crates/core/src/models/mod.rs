@@ -231,6 +231,10 @@ impl<'a> Batch<'a> {
         let size = |x: i32, what: &str| usize::try_from(x).map_err(|_| Error::new("dims", format!("{what} is {x}")));
         let (b, steps, n) = (size(b, "batch")?, size(steps, "steps")?, size(n, "items")?);
         let (f, h, d) = (c.sparse.len(), c.history.len(), c.dense);
+        // The facade derives dims from the arrays' lengths; a direct caller's could overflow.
+        if b.checked_mul(steps.max(1)).and_then(|x| x.checked_mul(f.max(h).max(d).max(1))).is_none() {
+            return Err(Error::new("dims", format!("batch {b} × steps {steps} is too large")));
+        }
 
         let sparse = int(1).unwrap_or(&[]);
         if sparse.len() != b * f {
