@@ -68,7 +68,7 @@ export type {
   YouTubeDNNConfig, YouTubeDNNBatch, ScoreOutput, DIENOutput, MMoEOutput, YouTubeDNNOutput, ModelSource,
 } from './models.js';
 export { fromDeepCTR } from './deepctr.js';
-export type { DeepCTRSpec } from './deepctr.js';
+export type { DeepCTRSpec, DeepCTRImport, DeepCTRColumns, DeepCTRFeature, DeepCTRSparseFeat, DeepCTRDenseFeat, DeepCTRVarLenSparseFeat } from './deepctr.js';
 
 import { current } from './backends/registry.js';
 
