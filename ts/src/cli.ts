@@ -1,95 +1,146 @@
 #!/usr/bin/env node
 /**
- * `reckit eval <file>`: AUC and GAUC of a CSV/TSV prediction log, streamed (csv-parse), with
- * the backend used and the time taken. Arguments: node's parseArgs.
+ * `reckit eval <file>`: metrics of a CSV, TSV or JSON Lines prediction log (cli/read.ts streams
+ * it, cli/metrics.ts computes), as a table or JSON, with the backend and the time split between
+ * reading and metrics. A progress bar (cli-progress) shows on stderr for files over 16 MB when
+ * stderr is a terminal. Arguments: node:util's parseArgs (Node's own, no dependency needed).
+ *
+ * Exit codes: 0 ok; 2 usage; 65 malformed input (the message names file, line and column; the
+ * metrics of the rows before it are still printed, marked partial); 66 the file cannot be read;
+ * 1 anything else.
  */
-import { createReadStream } from 'node:fs';
+import { statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { parse } from 'csv-parse';
-import { auc, backendInfo, gaucReport, init, type GroupWeighting } from './index.js';
+import { SingleBar } from 'cli-progress';
+import { backendInfo, init, type GroupWeighting } from './index.js';
+import { Columns, InputError, formatOf, read, type InputFormat } from './cli/read.js';
+import { BINARY, DEFAULT_METRICS, RANKING, compute, table, type MetricName } from './cli/metrics.js';
 
-const usage = `usage: reckit eval <file.csv|file.tsv> [--label label] [--score score] [--group user_id]
-                   [--weighting impressions|clicks|uniform] [--format table|json]`;
+const usage = `usage: reckit eval <file.csv|.tsv|.jsonl> [options]
+  --label <column>       0/1 label, or graded relevance for ranking metrics (default: label)
+  --score <column>       the model's score (default: score)
+  --group <column>       user or query id: GAUC and per-query ranking (default: user_id, if present)
+  --k <list>             ranking cut-offs (default: 10), e.g. --k 5,10,20
+  --metrics <list>       any of ${[...BINARY, ...RANKING].join(',')}
+                         (default: ${DEFAULT_METRICS.join(',')})
+  --weighting <mode>     GAUC weights: impressions (default), clicks or uniform
+  --input <format>       csv, tsv or jsonl (default: from the file's extension)
+  --format <format>      table (default) or json`;
 
-class Columns {
-  labels: number[] = [];
-  scores: number[] = [];
-  groups: string[] = [];
-}
+class UsageError extends Error {}
 
-async function read(file: string, names: { label: string; score: string; group: string }): Promise<Columns> {
-  const delimiter = file.endsWith('.tsv') ? '\t' : ',';
-  const parser = createReadStream(file).pipe(parse({ delimiter, columns: true, bom: true, info: true }));
-  const out = new Columns();
-  let checked = false;
-  for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
-    if (!checked) {
-      for (const col of [names.label, names.score, names.group]) {
-        if (!(col in record)) throw new Error(`${file}: no column "${col}" (columns: ${Object.keys(record).join(', ')})`);
-      }
-      checked = true;
-    }
-    const where = (col: string) => `${file}:${info.lines}: column "${col}"`;
-    const label = record[names.label].trim();
-    if (label !== '0' && label !== '1') throw new Error(`${where(names.label)}: label "${label}" is not 0 or 1`);
-    const score = Number(record[names.score]);
-    if (record[names.score].trim() === '' || !Number.isFinite(score)) {
-      throw new Error(`${where(names.score)}: score "${record[names.score]}" is not a finite number`);
-    }
-    out.labels.push(label === '1' ? 1 : 0);
-    out.scores.push(score);
-    out.groups.push(record[names.group]);
-  }
-  if (out.labels.length === 0) throw new Error(`${file}: no rows`);
-  return out;
-}
-
-async function main(argv: string[]): Promise<number> {
+function options(argv: string[]) {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
     options: {
       label: { type: 'string', default: 'label' },
       score: { type: 'string', default: 'score' },
-      group: { type: 'string', default: 'user_id' },
+      group: { type: 'string' },
+      k: { type: 'string', default: '10' },
+      metrics: { type: 'string' },
       weighting: { type: 'string', default: 'impressions' },
+      input: { type: 'string' },
       format: { type: 'string', default: 'table' },
       help: { type: 'boolean', short: 'h' },
     },
   });
-  if (values.help || positionals[0] !== 'eval' || positionals.length !== 2) {
-    console.error(usage);
-    return values.help ? 0 : 2;
-  }
-  if (values.format !== 'table' && values.format !== 'json') {
-    console.error(`reckit: --format must be table or json, not "${values.format}"\n${usage}`);
+  if (values.help) return undefined;
+  if (positionals[0] !== 'eval' || positionals.length !== 2) throw new UsageError('expected: reckit eval <file>');
+  const oneOf = <T extends string>(name: string, v: string, allowed: readonly T[]): T => {
+    if (!allowed.includes(v as T)) throw new UsageError(`--${name} must be ${allowed.join(', ')}; got "${v}"`);
+    return v as T;
+  };
+  const k = values.k.split(',').map((s) => Number(s.trim()));
+  if (k.some((v) => !Number.isInteger(v) || v < 1)) throw new UsageError(`--k must be positive integers, e.g. 5,10,20; got "${values.k}"`);
+  const all = [...BINARY, ...RANKING] as MetricName[];
+  const metrics = values.metrics === undefined ? DEFAULT_METRICS : values.metrics.split(',').map((m) => oneOf('metrics', m.trim().toLowerCase(), all));
+  return {
+    file: positionals[1],
+    names: { label: values.label, score: values.score, group: values.group ?? 'user_id', groupRequired: values.group !== undefined },
+    k: [...new Set(k)].sort((a, b) => a - b),
+    metrics,
+    weighting: oneOf('weighting', values.weighting, ['impressions', 'clicks', 'uniform'] as GroupWeighting[]),
+    input: values.input === undefined ? formatOf(positionals[1]) : oneOf('input', values.input, ['csv', 'tsv', 'jsonl'] as InputFormat[]),
+    format: oneOf('format', values.format, ['table', 'json']),
+  };
+}
+
+/** A progress bar on stderr for long files read from a terminal session. */
+function progressBar(file: string) {
+  const size = statSync(file).size;
+  if (!process.stderr.isTTY || size < 16 << 20) return undefined;
+  const bar = new SingleBar({ stream: process.stderr, format: 'reading {bar} {percentage}% | {rows} rows | ETA {eta_formatted}', hideCursor: true }, undefined);
+  bar.start(size, 0, { rows: 0 });
+  return {
+    update: (chars: number, rows: number) => bar.update(Math.min(chars, size), { rows }),
+    done: (rows: number) => bar.update(size, { rows }),
+    stop: () => bar.stop(),
+  };
+}
+
+async function main(argv: string[]): Promise<number> {
+  let o;
+  try {
+    o = options(argv);
+  } catch (e) {
+    console.error(`reckit: ${(e as Error).message}\n${usage}`);
     return 2;
   }
-  const file = positionals[1];
+  if (!o) {
+    console.log(usage);
+    return 0;
+  }
   await init();
+  const columns = new Columns();
   const t0 = performance.now();
-  const cols = await read(file, { label: values.label, score: values.score, group: values.group });
+  let failure: InputError | undefined;
+  let bar;
+  try {
+    bar = progressBar(o.file);
+    await read(o.file, columns, { format: o.input, names: o.names, progress: bar?.update });
+    bar?.done(columns.rows);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'EACCES') {
+      console.error(`reckit: cannot read ${o.file}: ${(e as Error).message}`);
+      return 66;
+    }
+    if (!(e instanceof InputError)) throw e;
+    failure = e;
+  } finally {
+    bar?.stop();
+  }
   const t1 = performance.now();
-  const labels = Uint8Array.from(cols.labels);
-  const scores = Float64Array.from(cols.scores);
-  const aucValue = auc(labels, scores);
-  const g = gaucReport(labels, scores, cols.groups, { weighting: values.weighting as GroupWeighting });
+  if (columns.rows === 0) {
+    console.error(`reckit: ${failure?.message ?? `${o.file}: no rows`}`);
+    return 65;
+  }
+  const data = columns.view();
+  const results = compute(data, o.metrics, o.k, o.weighting);
   const t2 = performance.now();
   const info = backendInfo();
-  const result = {
-    file, rows: labels.length, auc: aucValue, gauc: g.value, weighting: values.weighting,
-    groups: g.groups, skippedGroups: g.skippedGroups, backend: info,
-    ms: { parse: +(t1 - t0).toFixed(1), metrics: +(t2 - t1).toFixed(2) },
-  };
-  if (values.format === 'json') {
-    console.log(JSON.stringify(result, null, 2));
+  const group = data.groups ? o.names.group : undefined;
+  // Distinct groups, as the core counted them (GAUC's used + skipped, or the ranking's queries).
+  const distinct = results.gaucGroups !== undefined ? results.gaucGroups + results.skippedGroups! : results.ranking?.queries;
+  const ms = { read: +(t1 - t0).toFixed(1), metrics: +(t2 - t1).toFixed(2) };
+  const partial = failure && { error: failure.message, line: failure.line, column: failure.column };
+  if (o.format === 'json') {
+    const out = { file: o.file, rows: columns.rows, group: group ?? null, groups: group ? distinct ?? null : null, ...results, backend: info, ms, ...(partial && { partial }) };
+    console.log(JSON.stringify(out, null, 2));
   } else {
-    console.log(`reckit eval ${file}
-  rows      ${result.rows}
-  AUC       ${aucValue.toFixed(6)}
-  GAUC      ${g.value.toFixed(6)}  (${values.weighting}; ${g.groups} groups, ${g.skippedGroups} single-class skipped)
-  backend   ${info.name} (${info.simd}, ${info.threads} thread${info.threads === 1 ? '' : 's'})
-  time      read+parse ${result.ms.parse} ms, metrics ${result.ms.metrics} ms`);
+    console.log(
+      [
+        `reckit eval ${o.file}${failure ? `  (partial: the ${columns.rows} rows before the error)` : ''}`,
+        `  rows       ${columns.rows}${group && distinct !== undefined ? `  (${distinct} ${group} values)` : ''}`,
+        ...table(results, group),
+        `  backend    ${info.name} (${info.simd}, ${info.threads} thread${info.threads === 1 ? '' : 's'})`,
+        `  time       read+parse ${ms.read} ms, metrics ${ms.metrics} ms`,
+      ].join('\n'),
+    );
+  }
+  if (failure) {
+    console.error(`reckit: ${failure.message}`);
+    return 65;
   }
   return 0;
 }
