@@ -4,12 +4,12 @@
 //
 //   node examples/din-dien.mjs [--json]      (after `npm run build`; in your project: from 'reckit')
 import { readFileSync } from 'node:fs';
-import { parse } from 'csv-parse/sync';
+import Papa from 'papaparse';
 import { DIEN, DIN, auc, backend, gauc } from '../dist/index.js';
 import { ctrBatch, heldOut } from './ctr-features.mjs';
 
 const file = (name) => new URL(`../data/${name}`, import.meta.url);
-const rows = parse(readFileSync(file('sample.csv')), { columns: true, cast: true });
+const rows = Papa.parse(readFileSync(file('sample.csv'), 'utf8'), { header: true, dynamicTyping: true, skipEmptyLines: true }).data;
 const users = rows.map((r) => r.user_id), items = rows.map((r) => r.item_id);
 const labels = Uint8Array.from(rows, (r) => r.label);
 const [from, to] = heldOut(rows.length);

@@ -11,7 +11,7 @@
 //
 //   node examples/logistic-regression.mjs [--json]      (after `npm run build`; in your project: from 'reckit')
 import { readFileSync } from 'node:fs';
-import { parse } from 'csv-parse/sync';
+import Papa from 'papaparse';
 import { Adagrad, auc, backend, bceWithLogits, gauc, logLoss, sigmoid } from '../dist/index.js';
 
 // Chosen on this data: the held-out log loss stops improving after ~4 epochs (lr 0.1). In real
@@ -21,7 +21,7 @@ const BATCH = 1024;
 const LR = 0.1;
 
 // 1. Read the log into typed arrays (columns user_id,item_id,label,score; 100k rows).
-const rows = parse(readFileSync(new URL('../data/sample.csv', import.meta.url)), { columns: true });
+const rows = Papa.parse(readFileSync(new URL('../data/sample.csv', import.meta.url), 'utf8'), { header: true, skipEmptyLines: true }).data;
 const n = rows.length;
 const users = new Uint32Array(n), items = new Uint32Array(n), labels = new Uint8Array(n), scores = new Float64Array(n);
 rows.forEach((r, k) => {
