@@ -112,7 +112,7 @@ class Rows {
   }
 }
 
-interface RowsJSON {
+export interface RowsJSON {
   dtype: 'f32' | 'f64';
   labels: number[];
   scores: number[];
@@ -322,7 +322,7 @@ export type RankingAccumulatorOptions = Omit<RankingMetricsOptions, 'groups'>;
 export type RankingAccumulatorJSON = { type: 'RankingAccumulator'; options: RankingAccumulatorOptions } & RowsJSON;
 
 /**
- * Ranking metrics @K over batches and shards (exact: equals {@link rankingMetrics} on the
+ * Ranking metrics at K over batches and shards (exact: equals {@link rankingMetrics} on the
  * concatenation). A query's rows may be spread over batches; ties are broken by position in
  * the concatenation (update/merge order).
  */

@@ -167,11 +167,11 @@ export interface DeepCTRSpec {
 
 /** Which DeepCTR input column feeds each column of reckit's batch. */
 export interface DeepCTRColumns {
-  /** `batch.sparse` [B, F]: the SparseFeat names, one id column each. */
+  /** `batch.sparse` `[B, F]`: the SparseFeat names, one id column each. */
   sparse: string[];
-  /** `batch.dense` [B, D]: the DenseFeat names, `dimension` columns each. */
+  /** `batch.dense` `[B, D]`: the DenseFeat names, `dimension` columns each. */
   dense: string[];
-  /** `batch.history` [B, T, H]: the `hist_*` names, one field each. */
+  /** `batch.history` `[B, T, H]`: the `hist_*` names, one field each. */
   history: string[];
   /** `batch.negHistory` (DIEN with `useNegsampling`): the `neg_hist_*` names. */
   negHistory?: string[];

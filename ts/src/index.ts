@@ -27,7 +27,7 @@ export {
 export type { RankingOptions, RankingMetricsOptions, RankingReport, MetricsAtK, RankingGain, EmptyQueryPolicy } from './ranking.js';
 export { AucAccumulator, GaucAccumulator, RankingAccumulator } from './accumulators.js';
 export type {
-  AucAccumulatorOptions, AucAccumulatorJSON, GaucAccumulatorJSON, RankingAccumulatorOptions, RankingAccumulatorJSON,
+  AucAccumulatorOptions, AucAccumulatorJSON, RowsJSON, GaucAccumulatorJSON, RankingAccumulatorOptions, RankingAccumulatorJSON,
 } from './accumulators.js';
 export { iou, boxIou } from './boxes.js';
 export {
@@ -36,7 +36,7 @@ export {
   contrastive, contrastiveAsync, triplet, tripletAsync, nce, nceAsync, infoNce, infoNceAsync, klDiv, klDivAsync,
 } from './losses.js';
 export type {
-  Reduction, LossOptions, LossResult, GradArray, HuberOptions, BceOptions, SoftmaxCrossEntropyOptions, FocalOptions,
+  Reduction, LossOptions, LossResult, GradArray, Value, Pair, Triplet, HuberOptions, BceOptions, SoftmaxCrossEntropyOptions, FocalOptions,
   MarginOptions, ContrastiveOptions, TripletOptions, InfoNceOptions, KlDivOptions,
 } from './losses.js';
 export {
@@ -54,6 +54,7 @@ export type { MatmulOptions, AttentionOptions, Activation } from './dense.js';
 export { tensor, loadSafetensors, readSafetensors } from './tensor.js';
 export type { Tensor } from './tensor.js';
 export type { TensorLike, MaskLike } from './inputs.js';
+export type { Labels, NumberArray, GroupIds } from './validate.js';
 export {
   MultiHeadAttention, GRU, AUGRU, AGRU, AIGRU, MLP, DinAttention, Embedding, SENet, layerCount, memoryBytes,
 } from './layers.js';

@@ -20,12 +20,12 @@ export interface LossOptions {
   grad?: boolean;
 }
 
-type Value<O> = O extends { reduction: 'none' } ? Float64Array : number;
+export type Value<O> = O extends { reduction: 'none' } ? Float64Array : number;
 /** The gradient's array type: the predictions' precision. */
 export type GradArray<P> = P extends Float32Array ? Float32Array : Float64Array;
 /** A number (or per-row values with `'none'`), or `{ value, grad }` with `grad: true`. */
 export type LossResult<O, G> = O extends { grad: true } ? { value: Value<O>; grad: G } : Value<O>;
-type Pair<P> = { pos: GradArray<P>; neg: GradArray<P> };
+export type Pair<P> = { pos: GradArray<P>; neg: GradArray<P> };
 
 interface Prepared {
   args: [string, Scores[], Uint32Array | undefined, Float64Array, Reduction, boolean];
@@ -262,7 +262,7 @@ export interface TripletOptions extends MarginOptions {
   /** Embedding width D, for the `{ anchor, positive, negative }` form. */
   dim?: number;
 }
-type Triplet<P> = { anchor: P; positive: NumberArray; negative: NumberArray };
+export type Triplet<P> = { anchor: P; positive: NumberArray; negative: NumberArray };
 function tripletArgs(first: unknown, second: unknown, third: unknown) {
   if (isArrayLike(first)) {
     const o = third as TripletOptions | undefined;
