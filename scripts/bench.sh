@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # npm run bench: builds what it needs, then runs bench/run.mjs (metrics), bench/losses.mjs
 # (losses with gradients, and ops), bench/dense.mjs (matmul, MultiheadAttention, GRU against
-# onnxruntime, tfjs and numpy/torch) and bench/models.mjs (DIN, DIEN against torch and
-# onnxruntime); `npm run bench -- losses`, `-- dense` or `-- models` runs only that one.
+# onnxruntime, tfjs and numpy/torch), bench/models.mjs (DIN, DIEN against torch and
+# onnxruntime) and bench/cli.mjs (`reckit eval` on a 1e7-row CSV); `npm run bench -- losses`,
+# `-- dense`, `-- models` or `-- cli` runs only that one.
 source "$(dirname "$0")/lib.sh"
 only=${1:-}
-if [[ -n $only && $only != losses && $only != dense && $only != models ]]; then
-  echo "usage: npm run bench [-- losses|dense|models]" >&2
+if [[ -n $only && $only != losses && $only != dense && $only != models && $only != cli ]]; then
+  echo "usage: npm run bench [-- losses|dense|models|cli]" >&2
   exit 2
 fi
 # Chromium is for run.mjs's browser leg only.
@@ -24,3 +25,4 @@ if [[ -z $only ]]; then step "bench" node bench/run.mjs; fi
 if [[ -z $only || $only == losses ]]; then step "bench: losses" node bench/losses.mjs; fi
 if [[ -z $only || $only == dense ]]; then step "bench: dense" node bench/dense.mjs; fi
 if [[ -z $only || $only == models ]]; then step "bench: models" node bench/models.mjs; fi
+if [[ -z $only || $only == cli ]]; then step "bench: cli" node bench/cli.mjs; fi
