@@ -9,8 +9,8 @@ const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;');
 const panel = (w) => w.replace(/ \(.*?\)/, '');
 const detail = (w) => w.match(/ \((.*?)\)/)?.[1] ?? '';
 
-/** `baseline` names the implementation the ratios are taken against. */
-export function chart(rows, title, { baseline = 'js baseline' } = {}) {
+/** `baseline` names the implementation the ratios are taken against, `label` how a ratio reads. */
+export function chart(rows, title, { baseline = 'js baseline', label = 'JS' } = {}) {
   const panels = [...new Set(rows.map((r) => panel(r.workload)))];
   const impls = [...new Set(rows.map((r) => r.impl))];
   const sizes = [...new Set(rows.map((r) => r.n))].sort((a, b) => a - b);
@@ -36,7 +36,7 @@ export function chart(rows, title, { baseline = 'js baseline' } = {}) {
       parts.push(`<text x="10" y="${y + 24}" font-size="9" fill="#555">${esc(detail(group[0].workload))}</text>`);
       const base = group.find((r) => r.impl === baseline)?.ms;
       for (const r of group) {
-        const ratio = base && r.impl !== baseline ? ` (${(base / r.ms).toFixed(1)}× JS)` : '';
+        const ratio = base && r.impl !== baseline ? ` (${(base / r.ms).toFixed(1)}× ${label})` : '';
         const i = impls.indexOf(r.impl);
         parts.push(`<rect x="${left}" y="${y}" width="${Math.max(1, x(r.ms) - left)}" height="${barH - 2}" fill="${colors[i % colors.length]}"/>`);
         parts.push(`<text x="${x(r.ms) + 4}" y="${y + 10}" font-size="10">${r.ms < 10 ? r.ms.toFixed(2) : r.ms.toFixed(0)} ms${ratio}</text>`);

@@ -470,7 +470,7 @@ async function main() {
   const out = join(here, 'results', `${date}-dense`);
   const plain = workloads.map(({ seed, ...w }) => ({ ...w, weights: w.weights && `bench/models/${w.id}.safetensors`, onnx: w.onnx && `bench/models/${w.id}.onnx` }));
   writeFileSync(`${out}.json`, JSON.stringify({ date, machine, versions, reference: 'plain JS, float64, from the f32 inputs', workloads: plain, rows, targets, skipped }, null, 2));
-  writeFileSync(`${out}.svg`, chart(rows.filter((r) => !r.mismatch), `reckit dense kernels ${date}: ${machine.cpu}, ${machine.cores} cores`, { baseline: null }));
+  writeFileSync(`${out}.svg`, chart(rows.filter((r) => !r.mismatch), `reckit dense kernels ${date}: ${machine.cpu}, ${machine.cores} cores`, { baseline: 'onnxruntime-node (1T)', label: 'ORT 1T' }));
   console.log(`\nwrote ${out}.json and ${out}.svg`);
 
   const bad = rows.filter((r) => r.mismatch);

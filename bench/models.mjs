@@ -277,7 +277,7 @@ async function main() {
   const machine = { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version };
   const out = join(here, 'results', `${date}-models`);
   writeFileSync(`${out}.json`, JSON.stringify({ date, machine, versions, workloads: workloads.map(({ weights, ...w }) => w), rows, targets, skipped }, null, 2));
-  writeFileSync(`${out}.svg`, chart(rows.filter((r) => !r.mismatch), `reckit models ${date}: ${machine.cpu}, ${machine.cores} cores`, { baseline: null }));
+  writeFileSync(`${out}.svg`, chart(rows.filter((r) => !r.mismatch), `reckit models ${date}: ${machine.cpu}, ${machine.cores} cores`, { baseline: 'torch (1T)', label: 'torch 1T' }));
   console.log(`\nwrote ${out}.json and ${out}.svg`);
   if (rows.some((r) => r.mismatch)) process.exitCode = 1;
 }
