@@ -130,7 +130,7 @@ async function main(argv: string[]): Promise<number> {
   } else {
     console.log(
       [
-        `reckit eval ${o.file}${failure ? `  (partial: the ${columns.rows} rows before the error)` : ''}`,
+        `reckit eval ${o.file}${failure ? `  (partial: the ${columns.rows} row${columns.rows === 1 ? '' : 's'} before the error)` : ''}`,
         `  rows       ${columns.rows}${group && distinct !== undefined ? `  (${distinct} ${group} values)` : ''}`,
         ...table(results, group),
         `  backend    ${info.name} (${info.simd}, ${info.threads} thread${info.threads === 1 ? '' : 's'})`,

@@ -144,8 +144,12 @@ async function readDelimited(file: string, out: Columns, o: ReadOptions): Promis
       skipEmptyLines: 'greedy',
       chunk(results, parser) {
         try {
-          for (const row of results.data) {
+          // Papa Parse's own findings (an unterminated quote, …), by row of this chunk.
+          const problems = new Map(results.errors.map((e) => [e.row, e.message]));
+          for (const [i, row] of results.data.entries()) {
             const lineOfRow = line;
+            const problem = problems.get(i);
+            if (problem !== undefined) throw new InputError(file, lineOfRow, undefined, problem);
             for (const f of row) if (f.includes('\n')) line += f.split('\n').length - 1;
             line++;
             if (!header) {

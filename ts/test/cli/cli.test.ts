@@ -108,6 +108,7 @@ test.each([
   ['a bad label', 'user_id,label,score\nu,x,0.5\n', /bad\.csv:2: column "label": label "x" is not a number >= 0/],
   ['an empty score', 'user_id,label,score\nu,1,\n', /bad\.csv:2: column "score": score "" is not a finite number/],
   ['a ragged row', 'user_id,label,score\nu,1\n', /bad\.csv:2: has 2 fields, the header has 3/],
+  ['an unterminated quote', 'user_id,label,score\na,1,0.5\nb,"0,0.2\nc,1,0.3\n', /bad\.csv:3: Quoted field unterminated/],
   ['an empty file', '', /bad\.csv: is empty \(no header, no rows\)/],
   ['a header only', 'user_id,label,score\n', /bad\.csv: no rows/],
 ])('%s → exit 65 with a clear message', (_, text, message) => {
