@@ -29,6 +29,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chart } from './chart.mjs';
 import { lcg, median, time, timeAsync } from './workload.mjs';
+import { bytes, child, findPython, readArray, reckitSpecs, runChildren } from './children.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const models = join(here, 'models');
@@ -193,11 +194,7 @@ function check(w, got, ref) {
   return { err, ...(problems.length && { mismatch: problems.join('; ') }) };
 }
 
-const f32 = (dir, file) => {
-  const buf = readFileSync(join(dir, file));
-  return new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length));
-};
-const bytes = (a) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+const f32 = (dir, file) => readArray(dir, file, Float32Array);
 
 // --- Implementations (each runs in a child: `--impl SPEC DIR`). ---
 // setup(workloads) → { impl, tag, info?, prepare(w, data) → { call, async } | { skip: reason } }
@@ -297,51 +294,15 @@ async function ortPrepare(ort, w, d, options) {
   };
 }
 
-/** The child: runs one implementation over the manifest's workloads, writes result-TAG.json. */
-async function child(spec, dir) {
-  const [kind, arg] = spec.split(':');
-  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
-  const result = { spec, rows: [] };
-  let impl;
-  try {
-    impl = await implementations[kind](arg);
-  } catch (e) {
-    impl = { skip: `cannot load: ${e.message.split('\n')[0]}` };
-  }
-  Object.assign(result, { impl: impl.impl ?? spec, tag: impl.tag ?? spec, info: impl.info, skip: impl.skip });
-  if (!impl.skip) {
-    for (const w of manifest.workloads) {
-      const data = Object.fromEntries(inputNames[w.kind].map((k) => [k, f32(dir, `${w.id}-${k}.f32`)]));
-      const ref = Object.fromEntries(outputNames[w.kind].map((name) => [name, f32(dir, `${w.id}-ref-${name}.f32`)]));
-      const row = { id: w.id };
-      try {
-        const p = await impl.prepare(w, data);
-        if (p.skip) row.skip = p.skip;
-        else {
-          const first = p.async ? await p.call() : p.call(); // checked before it is timed
-          Object.assign(row, check(w, first, ref));
-          if (!row.mismatch) Object.assign(row, p.async ? await timeAsync(p.call, reps) : time(p.call, reps), { value: undefined });
-          await p.dispose?.();
-        }
-      } catch (e) {
-        row.mismatch = `threw: ${e.message.split('\n')[0]}`;
-      }
-      result.rows.push(row);
-      console.error(`  ${result.impl}: ${w.id} ${row.skip ? `skipped (${row.skip})` : row.mismatch ? 'MISMATCH' : `${row.ms.toFixed(2)} ms`}`);
-    }
-  }
-  writeFileSync(join(dir, `result-${spec.replace(/[^\w-]/g, '_')}.json`), JSON.stringify(result));
-}
-
-/** A python3 that has numpy and torch: BENCH_PYTHON, python3 on PATH, or Debian's. */
-function findPython() {
-  const tried = [];
-  for (const py of [process.env.BENCH_PYTHON, 'python3', '/usr/bin/python3'].filter(Boolean)) {
-    const r = spawnSync(py, ['-c', 'import numpy, torch'], { encoding: 'utf8' });
-    if (r.status === 0) return { py };
-    tried.push(`${py}: ${r.error?.code ?? r.stderr.trim().split('\n').pop()}`);
-  }
-  return { reason: `no python3 with numpy and torch (${tried.join('; ')})` };
+/** The child: checks each workload's first output against the reference, then times it. */
+function denseChild(spec, dir) {
+  const inputs = (w) => Object.fromEntries(inputNames[w.kind].map((k) => [k, f32(dir, `${w.id}-${k}.f32`)]));
+  return child(spec, dir, implementations, inputs, async (p, w) => {
+    const ref = Object.fromEntries(outputNames[w.kind].map((name) => [name, f32(dir, `${w.id}-ref-${name}.f32`)]));
+    const first = p.async ? await p.call() : p.call(); // checked before it is timed
+    const row = check(w, first, ref);
+    return row.mismatch ? row : { ...row, ...(p.async ? await timeAsync(p.call, reps) : time(p.call, reps)), value: undefined };
+  });
 }
 
 async function main() {
@@ -360,38 +321,9 @@ async function main() {
   }
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ workloads }));
 
-  // Which reckit backends to run (native again at 1 thread when it has more).
-  const specs = [];
-  const envs = {};
-  try {
-    const reckit = await import('../dist/index.js');
-    await reckit.init();
-    for (const b of reckit.availableBackends()) {
-      specs.push(`reckit:${b}`);
-      reckit.setBackend(b);
-      if (b === 'native' && reckit.backendInfo().threads > 1) {
-        specs.push('reckit:native:1T');
-        envs['reckit:native:1T'] = { RAYON_NUM_THREADS: '1' };
-      }
-    }
-  } catch (e) {
-    console.log(`(reckit skipped: ${e.message.split('\n')[0]})`);
-  }
+  const { specs, envs } = await reckitSpecs();
   specs.push('ort-node:1', 'ort-node:2', 'ort-web:1', 'ort-web:2', 'tfjs-wasm');
-
-  const results = [];
-  for (const spec of specs) {
-    const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--impl', spec, dir], {
-      env: { ...process.env, ...envs[spec] }, stdio: ['ignore', 2, 2], timeout: 15 * 60e3,
-    });
-    const file = join(dir, `result-${spec.replace(/[^\w-]/g, '_')}.json`);
-    if (r.status !== 0 || !existsSync(file)) {
-      results.push({ spec, impl: spec, skip: `child exited with ${r.status ?? r.signal ?? r.error?.message}`, rows: [] });
-      continue;
-    }
-    results.push(JSON.parse(readFileSync(file, 'utf8')));
-    rmSync(file);
-  }
+  const results = runChildren(fileURLToPath(import.meta.url), specs, envs, dir);
 
   // numpy + OpenBLAS and torch, at 2 threads (OpenBLAS's default here) and 1.
   const python = findPython();
@@ -517,7 +449,7 @@ function evaluateTargets(rows) {
 }
 
 if (process.argv[2] === '--impl') {
-  await child(process.argv[3], process.argv[4]);
+  await denseChild(process.argv[3], process.argv[4]);
   process.exit(0); // ORT-web's and tfjs's workers would keep the process alive
 } else {
   await main();

@@ -21,7 +21,8 @@ import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chart } from './chart.mjs';
-import { lcg, median, time, timeAsync } from './workload.mjs';
+import { lcg, time, timeAsync } from './workload.mjs';
+import { bytes, child, findPython, readArray, reckitSpecs, runChildren } from './children.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const models = join(here, 'models');
@@ -57,15 +58,8 @@ function batch(w, config) {
   return { sparse, history, lengths };
 }
 
-const i32 = (dir, file) => {
-  const buf = readFileSync(join(dir, file));
-  return new Int32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length));
-};
-const f32 = (dir, file) => {
-  const buf = readFileSync(join(dir, file));
-  return new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length));
-};
-const bytes = (a) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+const i32 = (dir, file) => readArray(dir, file, Int32Array);
+const f32 = (dir, file) => readArray(dir, file, Float32Array);
 const inputsOf = (dir, w) => ({ sparse: i32(dir, `${w.id}-sparse.i32`), history: i32(dir, `${w.id}-history.i32`), lengths: i32(dir, `${w.id}-lengths.i32`) });
 
 // --- Implementations (each in a child: `--impl SPEC DIR`); prepare(w, inputs) → { call, async? } | { skip }.
@@ -116,48 +110,13 @@ const implementations = {
   },
 };
 
-async function child(spec, dir) {
-  const [kind, arg] = spec.split(':');
-  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
-  const result = { spec, rows: [] };
-  let impl;
-  try {
-    impl = await implementations[kind](arg);
-  } catch (e) {
-    impl = { skip: `cannot load: ${e.message.split('\n')[0]}` };
-  }
-  Object.assign(result, { impl: impl.impl ?? spec, tag: impl.tag ?? spec, threads: impl.threads, skip: impl.skip });
-  if (!impl.skip) {
-    for (const w of manifest.workloads) {
-      const row = { id: w.id };
-      try {
-        const p = await impl.prepare(w, inputsOf(dir, w));
-        if (p.skip) row.skip = p.skip;
-        else {
-          const out = p.async ? await p.call() : p.call();
-          writeFileSync(join(dir, `${w.id}-out-${result.tag}.f32`), bytes(Float32Array.from(out)));
-          Object.assign(row, p.async ? await timeAsync(p.call, reps) : time(p.call, reps), { value: undefined, output: `${w.id}-out-${result.tag}.f32` });
-          await p.dispose?.();
-        }
-      } catch (e) {
-        row.mismatch = `threw: ${e.message.split('\n')[0]}`;
-      }
-      result.rows.push(row);
-      console.error(`  ${result.impl}: ${w.id} ${row.skip ? `skipped (${row.skip})` : row.mismatch ?? `${row.ms.toFixed(2)} ms`}`);
-    }
-  }
-  writeFileSync(join(dir, `result-${spec.replace(/[^\w-]/g, '_')}.json`), JSON.stringify(result));
-}
-
-/** A python3 that has numpy and torch: BENCH_PYTHON, python3 on PATH, or Debian's. */
-function findPython() {
-  const tried = [];
-  for (const py of [process.env.BENCH_PYTHON, 'python3', '/usr/bin/python3'].filter(Boolean)) {
-    const r = spawnSync(py, ['-c', 'import numpy, torch'], { encoding: 'utf8' });
-    if (r.status === 0) return { py };
-    tried.push(`${py}: ${r.error?.code ?? r.stderr.trim().split('\n').pop()}`);
-  }
-  return { reason: `no python3 with numpy and torch (${tried.join('; ')})` };
+/** The child: writes each workload's first output (main() checks it against torch's), then times it. */
+function modelsChild(spec, dir) {
+  return child(spec, dir, implementations, (w) => inputsOf(dir, w), async (p, w, result) => {
+    const output = `${w.id}-out-${result.tag}.f32`;
+    writeFileSync(join(dir, output), bytes(Float32Array.from(p.async ? await p.call() : p.call())));
+    return { ...(p.async ? await timeAsync(p.call, reps) : time(p.call, reps)), value: undefined, output };
+  });
 }
 
 /** Max abs diff of `got` against `ref`; a message when over tolerance. */
@@ -183,29 +142,9 @@ async function main() {
   }
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ workloads }));
 
-  const specs = [], envs = {};
-  try {
-    const reckit = await import('../dist/index.js');
-    await reckit.init();
-    for (const b of reckit.availableBackends()) {
-      specs.push(`reckit:${b}`);
-      reckit.setBackend(b);
-      if (b === 'native' && reckit.backendInfo().threads > 1) {
-        specs.push('reckit:native:1T');
-        envs['reckit:native:1T'] = { RAYON_NUM_THREADS: '1' };
-      }
-    }
-  } catch (e) {
-    console.log(`(reckit skipped: ${e.message.split('\n')[0]})`);
-  }
+  const { specs, envs } = await reckitSpecs();
   specs.push('ort-node:1', 'ort-node:2');
-  const results = [];
-  for (const spec of specs) {
-    const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--impl', spec, dir], { env: { ...process.env, ...envs[spec] }, stdio: ['ignore', 2, 2], timeout: 15 * 60e3 });
-    const file = join(dir, `result-${spec.replace(/[^\w-]/g, '_')}.json`);
-    if (r.status !== 0 || !existsSync(file)) results.push({ spec, impl: spec, skip: `child exited with ${r.status ?? r.signal}`, rows: [] });
-    else results.push(JSON.parse(readFileSync(file, 'utf8')));
-  }
+  const results = runChildren(fileURLToPath(import.meta.url), specs, envs, dir);
 
   const python = findPython();
   const versions = { node: process.version };
@@ -283,7 +222,7 @@ async function main() {
 }
 
 if (process.argv[2] === '--impl') {
-  await child(process.argv[3], process.argv[4]);
+  await modelsChild(process.argv[3], process.argv[4]);
   process.exit(0);
 } else {
   await main();
