@@ -60,6 +60,10 @@ import torch.nn as nn
 import torch.nn.functional as F
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
+from reckit_models import AttentionGRUCell as SeedAttentionGRUCell  # noqa: F401 (seed 003, verbatim)
+from reckit_models import DynamicGRU as SeedDynamicGRU
+from reckit_models import MLP, Dice, Identity, get_activation_layer  # noqa: F401
+
 OUT = Path(__file__).resolve().parent.parent / "ts" / "test" / "fixtures" / "layers"
 F32, F64 = torch.float32, torch.float64
 TOL = 1e-12
@@ -586,7 +590,9 @@ def gru():
     case("bias=False, lengths and h0, prefix gru.", gb, x, lens, h0, prefix="gru.", slug="gru_nobias")
 
 
-# seed 003 cells (verbatim apart from the class names)
+# seed 003 cells (verbatim apart from the class names). Its AttentionGRUCell, DynamicGRU, Dice,
+# MLP and activation factory are the verbatim copies python/reckit_models.py carries (imported at
+# the top); the AUGRU cells stay here, as the seed's own code against reckit_models' general cell.
 
 
 class SeedAUGRUCellRZN(nn.Module):
@@ -639,65 +645,6 @@ class SeedAUGRUCellZRN(SeedAUGRUCellRZN):
         updategate = att_score.view(-1, 1) * updategate
         hy = (1-updategate)*hx + updategate*newgate
         return hy
-
-
-class SeedAttentionGRUCell(nn.Module):
-    """Seed 003's AttentionGRUCell (AGRU, 2H rows r, n)."""
-
-    def __init__(self, input_size, hidden_size, bias=True):
-        super().__init__()
-        self.input_size = input_size
-        self.hidden_size = hidden_size
-        self.bias = bias
-        self.weight_ih = nn.Parameter(torch.Tensor(2 * hidden_size, input_size))
-        self.weight_hh = nn.Parameter(torch.Tensor(2 * hidden_size, hidden_size))
-        if bias:
-            self.bias_ih = nn.Parameter(torch.Tensor(2 * hidden_size))
-            self.bias_hh = nn.Parameter(torch.Tensor(2 * hidden_size))
-        else:
-            self.register_parameter('bias_ih', None)
-            self.register_parameter('bias_hh', None)
-        self.reset_parameters()
-
-    def reset_parameters(self):
-        stdv = 1.0 / (self.hidden_size)**0.5
-        for weight in self.parameters():
-            nn.init.uniform_(weight, -stdv, stdv)
-
-    def forward(self, x, hx, att_score):
-        gi = F.linear(x, self.weight_ih, self.bias_ih)
-        gh = F.linear(hx, self.weight_hh, self.bias_hh)
-        i_r, i_n = gi.chunk(2, 1)
-        h_r, h_n = gh.chunk(2, 1)
-        resetgate = torch.sigmoid(i_r + h_r)
-        newgate = torch.tanh(i_n + resetgate * h_n)
-        att_score = att_score.view(-1, 1)
-        hy = (1. - att_score) * hx + att_score * newgate
-        return hy
-
-
-class SeedDynamicGRU(nn.Module):
-    """Seed 003's DynamicGRU loop over packed sequences (takes a cell instead of gru_type)."""
-
-    def __init__(self, cell):
-        super().__init__()
-        self.rnn = cell
-        self.hidden_size = cell.hidden_size
-
-    def forward(self, x, att_scores, hx=None):
-        x, batch_sizes, sorted_indices, unsorted_indices = x
-        att_scores, _, _, _ = att_scores
-        max_batch_size = int(batch_sizes[0])
-        if hx is None:
-            hx = torch.zeros(max_batch_size, self.hidden_size, dtype=x.dtype, device=x.device)
-        outputs = torch.zeros(x.size(0), self.hidden_size, dtype=x.dtype, device=x.device)
-        begin = 0
-        for batch in batch_sizes:
-            new_hx = self.rnn(x[begin: begin + batch], hx[0:batch], att_scores[begin: begin + batch])
-            outputs[begin: begin + batch] = new_hx
-            hx = new_hx
-            begin += batch
-        return nn.utils.rnn.PackedSequence(outputs, batch_sizes, sorted_indices, unsorted_indices)
 
 
 def seed_dynamic(cell, x, att, lengths, h0):
@@ -810,72 +757,7 @@ def att_rnns():
                                                                      h0.double())[0])
 
 
-# ---------------------------------------------------------------- seed 003 MLP / Dice / Attention
-
-
-class Dice(nn.Module):
-    def __init__(self, emb_size, dim=2, epsilon=1e-8):
-        super(Dice, self).__init__()
-        assert dim == 2 or dim == 3
-        self.bn = nn.BatchNorm1d(emb_size, eps=epsilon)
-        self.sigmoid = nn.Sigmoid()
-        self.dim = dim
-        self.alpha = nn.Parameter(torch.zeros((emb_size,))) if self.dim == 2 else nn.Parameter(
-            torch.zeros((emb_size, 1)))
-
-    def forward(self, x):
-        assert x.dim() == self.dim
-        if self.dim == 2:
-            x_p = self.sigmoid(self.bn(x))
-            out = self.alpha * (1 - x_p) * x + x_p * x
-        else:
-            x = torch.transpose(x, 1, 2)
-            x_p = self.sigmoid(self.bn(x))
-            out = self.alpha * (1 - x_p) * x + x_p * x
-            out = torch.transpose(out, 1, 2)
-        return out
-
-
-class Identity(nn.Module):
-    def __init__(self):
-        super().__init__()
-
-    def forward(self, x):
-        return x
-
-
-def get_activation_layer(name, hidden_size=None, dice_dim=2):
-    name = name.lower()
-    name_dict = {x.lower(): x for x in dir(nn) if '__' not in x and 'Z' >= x[0] >= 'A'}
-    if name == "linear":
-        return Identity()
-    elif name == "dice":
-        assert dice_dim
-        return Dice(hidden_size, dice_dim)
-    else:
-        assert name in name_dict, f'activation type {name} not supported!'
-        return getattr(nn, name_dict[name])()
-
-
-class MLP(nn.Module):
-    def __init__(self, input_size, hidden_layers,
-                 dropout=0.0, batchnorm=True, activation='relu'):
-        super(MLP, self).__init__()
-        modules = OrderedDict()
-        previous_size = input_size
-        for index, hidden_layer in enumerate(hidden_layers):
-            modules[f"dense{index}"] = nn.Linear(previous_size, hidden_layer)
-            if batchnorm:
-                modules[f"batchnorm{index}"] = nn.BatchNorm1d(hidden_layer)
-            if activation:
-                modules[f"activation{index}"] = get_activation_layer(activation, hidden_layer, 2)
-            if dropout:
-                modules[f"dropout{index}"] = nn.Dropout(dropout)
-            previous_size = hidden_layer
-        self.mlp = nn.Sequential(modules)
-
-    def forward(self, x):
-        return self.mlp(x)
+# ---------------------------------------------------------------- seed 003 Attention (its MLP and Dice: reckit_models)
 
 
 class Attention(nn.Module):

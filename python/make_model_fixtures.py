@@ -423,23 +423,6 @@ class SeedDynamicGRU(nn.Module):
         return L.SeedDynamicGRU.forward(self, x, att_scores, hx)
 
 
-class SeedAuxiliaryNet(nn.Module):
-    def __init__(self, input_size, hidden_layers, activation='sigmoid'):
-        super().__init__()
-        modules = OrderedDict()
-        previous_size = input_size
-        for index, hidden_layer in enumerate(hidden_layers):
-            modules[f"dense{index}"] = nn.Linear(previous_size, hidden_layer)
-            if activation:
-                modules[f"activation{index}"] = L.get_activation_layer(activation)
-            previous_size = hidden_layer
-        modules["final_layer"] = nn.Linear(previous_size, 1)
-        self.mlp = nn.Sequential(modules)
-
-    def forward(self, x):
-        return torch.sigmoid(self.mlp(x))
-
-
 class SeedInterest(nn.Module):
     """Seed 003's Interest (AIGRU / AGRU / AUGRU paths), dropout arguments dropped."""
 
@@ -451,7 +434,7 @@ class SeedInterest(nn.Module):
         self.interest_extractor = nn.GRU(input_size=input_size, hidden_size=input_size, batch_first=True,
                                          bidirectional=False)
         if self.use_negsampling:
-            self.auxiliary_net = SeedAuxiliaryNet(input_size * 2, hidden_layers=[100, 50])
+            self.auxiliary_net = R.AuxiliaryNet(input_size * 2, hidden_layers=[100, 50])
         self.attention = L.Attention(input_size=input_size, hidden_layers=att_hidden_layers,
                                      batchnorm=att_batchnorm, activation=att_activation, return_scores=True)
         if gru_type == 'AIGRU':
@@ -526,7 +509,7 @@ def seed_interest_check(label, model, batch):
     seed = SeedInterest(model.Eb, gru, a["hidden"], a["batchnorm"], L.SEED_ACT[a["activation"]],
                         use_negsampling=aux is not None)
     if aux is not None:
-        seed.auxiliary_net = SeedAuxiliaryNet(2 * model.Eb, aux["hidden"], L.SEED_ACT[aux["activation"]])
+        seed.auxiliary_net = R.AuxiliaryNet(2 * model.Eb, aux["hidden"], L.SEED_ACT[aux["activation"]])
     state = OrderedDict((k[len("interest."):], v) for k, v in model.state_dict().items() if k.startswith("interest."))
     seed.load_state_dict(state, strict=True)
     seed = seed.double().eval()

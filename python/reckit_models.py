@@ -131,16 +131,18 @@ class MLP(nn.Module):
 class AttentionGRUCell(nn.Module):
     """Seed 003's AGRU cell: weights [2H, .] rows (r, n); h' = (1 - a) * h + a * n."""
 
+    GATES = 2  # rows of H in the weights (seed 003: `2 * hidden_size`)
+
     def __init__(self, input_size, hidden_size, bias=True):
         super().__init__()
         self.input_size = input_size
         self.hidden_size = hidden_size
         self.bias = bias
-        self.weight_ih = nn.Parameter(torch.Tensor(2 * hidden_size, input_size))
-        self.weight_hh = nn.Parameter(torch.Tensor(2 * hidden_size, hidden_size))
+        self.weight_ih = nn.Parameter(torch.Tensor(self.GATES * hidden_size, input_size))
+        self.weight_hh = nn.Parameter(torch.Tensor(self.GATES * hidden_size, hidden_size))
         if bias:
-            self.bias_ih = nn.Parameter(torch.Tensor(2 * hidden_size))
-            self.bias_hh = nn.Parameter(torch.Tensor(2 * hidden_size))
+            self.bias_ih = nn.Parameter(torch.Tensor(self.GATES * hidden_size))
+            self.bias_hh = nn.Parameter(torch.Tensor(self.GATES * hidden_size))
         else:
             self.register_parameter('bias_ih', None)
             self.register_parameter('bias_hh', None)
@@ -173,24 +175,14 @@ class AUGRUCell(AttentionGRUCell):
     n = tanh(W_in x + b_in + W_hn (r * h) + b_hn).
     """
 
+    GATES = 3
+
     def __init__(self, input_size, hidden_size, bias=True, gate_order="rzn", form="paper"):
-        nn.Module.__init__(self)
         assert gate_order in ("rzn", "zrn"), gate_order
         assert form in ("paper", "xdl"), form
-        self.input_size = input_size
-        self.hidden_size = hidden_size
-        self.bias = bias
+        super().__init__(input_size, hidden_size, bias)
         self.gate_order = gate_order
         self.form = form
-        self.weight_ih = nn.Parameter(torch.Tensor(3 * hidden_size, input_size))
-        self.weight_hh = nn.Parameter(torch.Tensor(3 * hidden_size, hidden_size))
-        if bias:
-            self.bias_ih = nn.Parameter(torch.Tensor(3 * hidden_size))
-            self.bias_hh = nn.Parameter(torch.Tensor(3 * hidden_size))
-        else:
-            self.register_parameter('bias_ih', None)
-            self.register_parameter('bias_hh', None)
-        self.reset_parameters()
 
     def forward(self, x, hx, att_score):
         gi = F.linear(x, self.weight_ih, self.bias_ih)
