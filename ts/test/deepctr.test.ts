@@ -8,28 +8,15 @@ import * as reckit from 'reckit';
 import type { DeepCTRSpec, Tensor } from 'reckit';
 import fixtures from './fixtures/deepctr/cases.json';
 import { err } from './errors.js';
+import { expectCloseValues, inlineSafetensors } from './tensors.js';
 
 const files = import.meta.glob('./fixtures/deepctr/*.safetensors', { query: '?inline', import: 'default', eager: true }) as Record<string, string>;
 
-function fixture(name: string): Map<string, Tensor> {
-  const url = files[`./fixtures/deepctr/${name}`];
-  if (!url) throw new Error(`no fixture ${name}`);
-  const bytes = Uint8Array.from(atob(url.slice(url.indexOf(',') + 1)), (c) => c.charCodeAt(0));
-  return reckit.loadSafetensors(bytes);
-}
+const fixture = (name: string) => inlineSafetensors(files, `./fixtures/deepctr/${name}`);
 
 type Case = (typeof fixtures.cases)[number];
 const spec = (c: Case) => c.spec as unknown as DeepCTRSpec;
 const byName = (name: string) => fixtures.cases.find((c) => c.name === name)!;
-
-/** Within 1e-5 of the reference, relative to max(1, |want|). */
-function expectClose(got: ArrayLike<number> | undefined, want: Tensor | undefined, what: string) {
-  expect(got, what).toBeDefined();
-  expect(want, what).toBeDefined();
-  expect(got!.length, `${what} length`).toBe(want!.data.length);
-  const bad = Array.from(want!.data).findIndex((w, i) => !(Math.abs(got![i] - w) <= 1e-5 * Math.max(1, Math.abs(w))));
-  if (bad >= 0) expect.fail(`${what}[${bad}]: got ${got![bad]}, want ${want!.data[bad]}`);
-}
 
 /** reckit's batch from the DeepCTR inputs (`input.<feature>`), in the order `columns` gives. */
 function batch(io: Map<string, Tensor>, columns: ReturnType<typeof reckit.fromDeepCTR>['columns']) {
@@ -71,9 +58,9 @@ async function check(c: Case, state: Map<string, Tensor>) {
     const x = batch(io, columns);
     const out = m.forward(x) as reckit.DIENOutput;
     expect(await m.forwardAsync(x)).toEqual(out);
-    expectClose(out.probabilities, io.get('probabilities'), 'probabilities');
-    expectClose(out.logits, io.get('logits'), 'logits');
-    if (io.has('auxLoss')) expectClose([out.auxLoss!], io.get('auxLoss'), 'auxLoss');
+    expectCloseValues(out.probabilities, io.get('probabilities'), 'probabilities');
+    expectCloseValues(out.logits, io.get('logits'), 'logits');
+    if (io.has('auxLoss')) expectCloseValues([out.auxLoss!], io.get('auxLoss'), 'auxLoss');
     else expect(out.auxLoss).toBeUndefined();
   } finally {
     m.dispose();

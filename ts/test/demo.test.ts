@@ -11,22 +11,21 @@ import dinFile from '../../data/models/din.safetensors?inline';
 import dienFile from '../../data/models/dien.safetensors?inline';
 import scoresFile from '../../data/models/holdout-scores.safetensors?inline';
 import { ctrBatch, heldOut } from '../../examples/ctr-features.mjs';
-import { expectClose } from './tensors.js';
+import { expectClose, inlineBytes } from './tensors.js';
 
-const bytes = (url: string) => Uint8Array.from(atob(url.slice(url.indexOf(',') + 1)), (c) => c.charCodeAt(0));
 const rows = csv.trim().split('\n').slice(1).map((line) => line.split(',').map(Number));
 const [from, to] = heldOut(rows.length);
 const batch = ctrBatch(rows.map((r) => r[0]), rows.map((r) => r[1]), Uint8Array.from(rows, (r) => r[2]), from, to);
 const labels = Uint8Array.from(rows.slice(from, to), (r) => r[2]);
 const users = rows.slice(from, to).map((r) => r[0]);
-const torchScores = reckit.loadSafetensors(bytes(scoresFile));
+const torchScores = reckit.loadSafetensors(inlineBytes(scoresFile));
 
 test.each([
   ['din', reckit.DIN, dinFile],
   ['dien', reckit.DIEN, dienFile],
 ] as const)('%s trained in PyTorch scores the held-out rows as PyTorch does; AUC and GAUC equal', async (name, Model, file) => {
   expect(torch.rows).toEqual([from, to]);
-  const model = Model.fromSafetensors(bytes(file)); // the config is stored in the file
+  const model = Model.fromSafetensors(inlineBytes(file)); // the config is stored in the file
   const { probabilities } = model.forward(batch);
   expect((await model.forwardAsync(batch)).probabilities).toEqual(probabilities);
   model.dispose();

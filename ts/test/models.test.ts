@@ -7,7 +7,7 @@ import * as reckit from 'reckit';
 import type { Tensor } from 'reckit';
 import fixtures from './fixtures/models/cases.json';
 import { err } from './errors.js';
-import { expectClose, inlineSafetensors } from './tensors.js';
+import { expectClose, inlineBytes, inlineSafetensors } from './tensors.js';
 
 const files = import.meta.glob('./fixtures/models/*.safetensors', { query: '?inline', import: 'default', eager: true }) as Record<string, string>;
 const fixture = (name: string) => inlineSafetensors(files, `./fixtures/models/${name}`);
@@ -15,7 +15,7 @@ const fixture = (name: string) => inlineSafetensors(files, `./fixtures/models/${
 type Case = (typeof fixtures.cases)[number];
 type Model = { forward(b: unknown): any; forwardAsync(b: unknown): Promise<any>; dispose(): void };
 
-const bytesOf = (name: string) => Uint8Array.from(atob(files[`./fixtures/models/${name}`].split(',')[1]), (ch) => ch.charCodeAt(0));
+const bytesOf = (name: string) => inlineBytes(files[`./fixtures/models/${name}`]);
 
 /** A safetensors file of F32 tensors with no `__metadata__`. */
 function withoutMetadata(tensors: Map<string, Tensor>): Uint8Array {
