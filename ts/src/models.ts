@@ -9,6 +9,7 @@ import { readSafetensors, type Tensor } from './tensor.js';
 import { asTensor, toInts, type TensorLike } from './inputs.js';
 import type { MlpActivation } from './layers.js';
 import { describe } from './validate.js';
+import { nodeProcess } from './backends/env.js';
 
 /** Embedding tables: name → [vocabulary, dimension] (`embeddings.<name>.weight`). */
 export type Tables = Record<string, [number, number]>;
@@ -145,9 +146,7 @@ interface Sizes {
 
 function read(source: ModelSource): Uint8Array | ArrayBuffer {
   if (typeof source !== 'string') return source;
-  const fs = (globalThis as { process?: { getBuiltinModule?: (m: string) => unknown } }).process?.getBuiltinModule?.('node:fs') as
-    | { readFileSync(p: string): Uint8Array }
-    | undefined;
+  const fs: { readFileSync(p: string): Uint8Array } | undefined = nodeProcess?.getBuiltinModule?.('node:fs');
   if (!fs) throw new TypeError('fromSafetensors: a path needs Node (>= 20.16); in a browser pass the bytes (e.g. from fetch)');
   return fs.readFileSync(source);
 }

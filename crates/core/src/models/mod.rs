@@ -32,7 +32,7 @@ pub(crate) fn build(kind: &str, config: &str, mut w: Weights) -> Result<Box<dyn 
         "MMoE" => Box::new(mmoe::Mmoe::new(parse(config)?, &mut w)?),
         "FiBiNET" => Box::new(fibinet::FiBiNet::new(parse(config)?, &mut w)?),
         "YouTubeDNN" => Box::new(youtube::YouTubeDnn::new(parse(config)?, &mut w)?),
-        _ => return Err(Error::new("kind", format!("unknown model '{kind}'"))),
+        _ => return Err(Error::new("kind", format!("unknown layer or model '{kind}'"))),
     };
     w.finish()?;
     Ok(model)
