@@ -31,7 +31,7 @@ const bytes = statSync(file).size;
 
 // GNU time reports the peak RSS; without it the run is timed all the same.
 const gnuTime = existsSync('/usr/bin/time');
-const cli = [join(here, '..', 'dist', 'cli.js'), 'eval', file, '--format', 'json'];
+const cli = [join(here, '..', 'dist', 'cli', 'index.js'), 'eval', file, '--format', 'json'];
 const t = performance.now();
 const r = gnuTime ? spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, ...cli], { encoding: 'utf8', maxBuffer: 1 << 24 })
   : spawnSync(process.execPath, cli, { encoding: 'utf8', maxBuffer: 1 << 24 });

@@ -11,3 +11,5 @@ native() {
 step "build: native addon" native
 step "build: wasm (simd, threads)" bash scripts/build-wasm.sh
 step "build: TypeScript" npx tsc -p tsconfig.json
+# The kernel table: the facade's declaration against both builds' generated .d.ts.
+step "build: kernel table types" npx tsc -p ts/test/types

@@ -3,4 +3,4 @@
 source "$(dirname "$0")/lib.sh"
 bash scripts/setup.sh
 bash scripts/build.sh
-step "reckit eval data/sample.csv" node dist/cli.js eval data/sample.csv --label label --score score --group user_id "$@"
+step "reckit eval data/sample.csv" node dist/cli/index.js eval data/sample.csv --label label --score score --group user_id "$@"

@@ -1,40 +1,77 @@
-//! napi-rs bindings of reckit-core: convert arguments and errors, nothing else.
+//! napi-rs bindings of reckit-core: the kernel table (crates/core/src/kernels/table.rs)
+//! expanded into N-API exports. This crate converts arguments, results and errors; nothing else.
 //!
-//! Typed arrays arrive as napi handles that borrow the JS memory (no copy). Sync functions run
-//! on the calling thread; `…Async` ones are `AsyncTask`s on libuv's pool, holding references
-//! to the arrays until they resolve.
+//! Sync exports borrow the caller's typed arrays for the call. `…Async` exports copy their
+//! arguments on the JavaScript thread, so the caller may change or transfer its arrays while
+//! the kernel runs, and run the kernel on rayon's pool (the core's own threads, not libuv's);
+//! the promise settles from there through a napi deferred.
 
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
+use reckit_core::kernels::{Array, Owned};
+use reckit_core::ErrorKind;
 
-mod layers;
-mod metrics;
-mod tensors;
-mod training;
+mod vocabulary;
+use vocabulary::*;
 
-/// A core error becomes an `InvalidArg` error whose message starts with the argument's name;
-/// a panic (a bug) becomes an error instead of unwinding into Node.
-pub(crate) fn run<T>(f: impl FnOnce() -> reckit_core::Result<T>) -> Result<T> {
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
-        Ok(Ok(v)) => Ok(v),
-        Ok(Err(e)) => Err(Error::new(Status::InvalidArg, e.to_string())),
-        Err(_) => Err(Error::new(Status::GenericFailure, "reckit internal error (a Rust panic); please report it")),
-    }
+/// A core error as a JavaScript error whose `code` is its kind's N-API status
+/// (`ErrorKind::code`); the facade turns the code into the error class.
+fn js_error(e: reckit_core::Error) -> Error {
+    let status = match e.kind {
+        ErrorKind::Range => Status::InvalidArg,
+        ErrorKind::Type => Status::ObjectExpected,
+        ErrorKind::Internal => Status::GenericFailure,
+    };
+    debug_assert_eq!(status.as_ref(), e.kind.code());
+    Error::new(status, e.to_string())
 }
 
-/// The SIMD level the kernels run with and the size of the thread pool.
-#[napi]
-pub fn simd_level() -> &'static str {
-    reckit_core::simd::level()
+/// Runs a kernel on this thread, a panic becoming an internal error.
+fn call<T: Output>(f: impl FnOnce() -> reckit_core::Result<T>) -> Result<T::Js> {
+    reckit_core::Error::catch(f).map(Output::js).map_err(js_error)
 }
 
-#[napi]
-pub fn threads() -> u32 {
-    reckit_core::threads() as u32
+/// Runs a kernel on rayon's pool; the promise settles on the JavaScript thread.
+fn spawn<'env, T: Output + Send + 'static>(
+    env: &'env Env,
+    f: impl FnOnce() -> reckit_core::Result<T> + Send + 'static,
+) -> Result<PromiseRaw<'env, T::Js>> {
+    let (deferred, promise) = env.create_deferred::<T::Js, Box<dyn FnOnce(Env) -> Result<T::Js> + Send>>()?;
+    rayon::spawn(move || match reckit_core::Error::catch(f) {
+        Ok(v) => deferred.resolve(Box::new(move |_| Ok(v.js()))),
+        Err(e) => deferred.reject(js_error(e)),
+    });
+    Ok(PromiseRaw::new(env.raw(), promise.raw()))
 }
 
-/// Frees the pooled scratch buffers of the large kernels.
-#[napi]
-pub fn release_memory() {
-    reckit_core::release_scratch()
+/// Turns each table line into `name` (sync) and, in the `async` block, `nameAsync`.
+macro_rules! napi_kernels {
+    (
+        async { $($a:ident / $a_async:ident $a_js:literal ($($aa:ident : $at:ident),*) -> $ar:ident = $($ap:ident)::+;)* }
+        sync { $($s:ident $s_js:literal ($($sa:ident : $st:ident),*) -> $sr:ident = $($sp:ident)::+;)* }
+    ) => {
+        $(
+            #[napi(js_name = $a_js)]
+            pub fn $a($($aa: $at),*) -> Result<$ar> {
+                call(|| reckit_core::$($ap)::+($(Input::view(&$aa)),*))
+            }
+
+            #[napi]
+            pub fn $a_async<'env>(env: &'env Env, $($aa: $at),*) -> Result<PromiseRaw<'env, $ar>> {
+                let owned = ($(Input::own(&$aa),)*);
+                spawn(env, move || {
+                    let ($($aa,)*) = owned;
+                    reckit_core::$($ap)::+($(Owned::view(&$aa)),*)
+                })
+            }
+        )*
+        $(
+            #[napi(js_name = $s_js)]
+            pub fn $s($($sa: $st),*) -> Result<$sr> {
+                call(|| reckit_core::$($sp)::+($(Input::view(&$sa)),*))
+            }
+        )*
+    };
 }
+
+reckit_core::kernel_table!(napi_kernels);

@@ -1,5 +1,5 @@
-import { asyncKernelNames, type AsyncKernels } from './types.js';
-import type { WasmName } from './wasm.js';
+import { asyncKernelNames, type AsyncKernels } from './kernels.js';
+import type { WasmName } from './wasm-kernels.js';
 import { isNode, nodeRequire } from './env.js';
 
 interface Port {
@@ -18,13 +18,13 @@ export function workerKernels(name: WasmName, threads?: number): AsyncKernels {
   let nextId = 0;
   let port: Port | undefined;
 
-  const settle = (data: { id: number; value?: unknown; error?: string }) => {
+  const settle = (data: { id: number; value?: unknown; error?: { message: string; code?: string } }) => {
     const call = pending.get(data.id);
     if (!call) return;
     pending.delete(data.id);
     port?.hold(pending.size > 0);
     if (data.error === undefined) call.resolve(data.value);
-    else call.reject(new Error(data.error));
+    else call.reject(Object.assign(new Error(data.error.message), { code: data.error.code }));
   };
   const failAll = (error: unknown) => {
     for (const call of pending.values()) call.reject(error instanceof Error ? error : new Error(String(error)));

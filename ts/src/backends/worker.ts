@@ -2,8 +2,8 @@
  * The worker behind the wasm backends' async kernels: instantiates one wasm flavour (named by
  * the first message) and answers `{ id, fn, args }` with `{ id, value }` or `{ id, error }`.
  */
-import type { AsyncKernelName, Kernels } from './types.js';
-import { loadWasmKernels } from './wasm.js';
+import type { AsyncKernelName, Kernels } from './kernels.js';
+import { loadWasmKernels } from './wasm-kernels.js';
 import { isNode, nodeRequire } from './env.js';
 
 type Message = { init: { name: 'wasm-simd' | 'wasm-threads'; threads?: number } } | { id: number; fn: AsyncKernelName; args: unknown[] };
@@ -28,6 +28,8 @@ port.listen(async (message) => {
     const value = (k[fn] as (...a: unknown[]) => unknown)(...args);
     port.post({ id, value });
   } catch (e) {
-    port.post({ id, error: e instanceof Error ? e.message : String(e) });
+    // Errors cross as their message and kind (`code`), so the caller rethrows the same class.
+    const error = e instanceof Error ? { message: e.message, code: (e as { code?: string }).code } : { message: String(e) };
+    port.post({ id, error });
   }
 });

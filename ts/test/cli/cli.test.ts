@@ -7,8 +7,8 @@ import { expect, test } from 'vitest';
 import { auc, averagePrecision, gaucReport, init, ks, logLoss, rankingMetrics } from 'reckit';
 import expected from '../../../data/sample.expected.json';
 
-const cli = (...args: string[]) => spawnSync('node', ['dist/cli.js', ...args], { encoding: 'utf8' });
-const json = (...args: string[]) => JSON.parse(execFileSync('node', ['dist/cli.js', ...args, '--format', 'json'], { encoding: 'utf8' }));
+const cli = (...args: string[]) => spawnSync('node', ['dist/cli/index.js', ...args], { encoding: 'utf8' });
+const json = (...args: string[]) => JSON.parse(execFileSync('node', ['dist/cli/index.js', ...args, '--format', 'json'], { encoding: 'utf8' }));
 const dir = mkdtempSync(join(tmpdir(), 'reckit-cli-'));
 const file = (name: string, text: string) => {
   writeFileSync(join(dir, name), text);
@@ -157,7 +157,7 @@ test('usage errors exit 2, a missing file 66', () => {
 test('a progress bar on stderr for a long file read in a terminal (util-linux `script` gives it one)', () => {
   const rows = Array.from({ length: 700_000 }, (_, i) => `${i % 5000},${i % 7 === 0 ? 1 : 0},${((i * 7919) % 10007) / 10007}`);
   const big = file('long.csv', `user_id,label,score\n${rows.join('\n')}\n`);
-  const r = spawnSync('script', ['-qec', `node dist/cli.js eval ${big} --format json > ${join(dir, 'long.json')}`, '/dev/null'], { encoding: 'utf8' });
+  const r = spawnSync('script', ['-qec', `node dist/cli/index.js eval ${big} --format json > ${join(dir, 'long.json')}`, '/dev/null'], { encoding: 'utf8' });
   expect(r.status, r.stderr).toBe(0);
   expect(r.stdout).toMatch(/reading .*100% \| 700000 rows/);
   expect(JSON.parse(readFileSync(join(dir, 'long.json'), 'utf8')).rows).toBe(700_000);

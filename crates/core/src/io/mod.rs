@@ -1,0 +1,3 @@
+//! Reading files users bring: safetensors tensor files (PyTorch state dicts).
+
+pub mod safetensors;

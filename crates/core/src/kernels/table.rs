@@ -1,0 +1,51 @@
+/// The one table of kernels both bindings expose. `crates/node` and `crates/wasm` each call
+/// `reckit_core::kernel_table!(their_macro)`, and their macro turns every line into an export
+/// of their own kind (napi-rs or wasm-bindgen), converting arguments and errors only.
+///
+/// A line: `rust_name [/ rust_name_async] "jsName" (arg: Kind, …) -> Kind = path::to::function;`
+/// Each `Kind` is a word of the binding vocabulary: its JavaScript type is in
+/// `crates/node/kernels.d.ts`, its Rust view in [`crate::kernels::values`] (a slice, `Scores`,
+/// a string or a number), and the function (a path in this crate) takes exactly those views
+/// and returns the result kind. Lines in the `async` block also get a twin that runs off the
+/// JavaScript thread. Functions that only pack a result for JavaScript live in `kernels/`;
+/// a kernel whose algorithm takes the views itself is named directly (`ks`).
+///
+/// Adding a kernel: its function (in its domain's file), one line here, its signature and
+/// table entry in `ts/src/backends/kernels.ts`, and its facade function.
+#[macro_export]
+macro_rules! kernel_table {
+    ($binding:ident) => {
+        $binding! {
+            async {
+                auc / auc_async "auc" (labels: Bytes, scores: Scores, weights: OptF64s) -> Num = kernels::auc;
+                gauc / gauc_async "gauc" (labels: Bytes, scores: Scores, groups: U32s, weighting: Str, weight_groups: OptU32s, weight_values: OptF64s) -> F64s = kernels::gauc;
+                roc_curve / roc_curve_async "rocCurve" (labels: Bytes, scores: Scores, weights: OptF64s, drop_intermediate: Bool) -> F64s = kernels::roc_curve;
+                pr_curve / pr_curve_async "prCurve" (labels: Bytes, scores: Scores, weights: OptF64s) -> F64s = kernels::pr_curve;
+                average_precision / average_precision_async "averagePrecision" (labels: Bytes, scores: Scores, weights: OptF64s) -> F64s = kernels::average_precision;
+                ks / ks_async "ks" (labels: Bytes, scores: Scores, weights: OptF64s) -> Num = metrics::curves::ks;
+                log_loss / log_loss_async "logLoss" (labels: Bytes, probs: Scores, weights: OptF64s, eps: Num) -> F64s = kernels::log_loss;
+                binary_stats / binary_stats_async "binaryStats" (labels: Bytes, scores: Scores, weights: OptF64s, threshold: Num) -> F64s = kernels::binary_stats;
+                ranking_metrics / ranking_metrics_async "rankingMetrics" (relevance: F64s, scores: Scores, groups: OptU32s, ks: U32s, gain: Str, empty_queries: Str) -> F64s = kernels::ranking_metrics;
+                auc_histogram / auc_histogram_async "aucHistogram" (labels: Bytes, scores: Scores, weights: OptF64s, lo: Num, hi: Num, bins: Int) -> F64s = kernels::auc_histogram;
+                auc_from_histogram / auc_from_histogram_async "aucFromHistogram" (positives: F64s, negatives: F64s) -> F64s = kernels::auc_from_histogram;
+                box_iou / box_iou_async "boxIou" (boxes_a: F64s, boxes_b: F64s, offset: Num) -> F64s = kernels::box_iou;
+                loss / loss_async "loss" (name: Str, inputs: ScoresList, ids: OptU32s, params: F64s, reduction: Str, grad: Bool) -> LossArrays = kernels::loss;
+                op / op_async "op" (name: Str, x: F32s, size: Int, inner: Int, tensors: F32List, params: F32s) -> F32s = kernels::op;
+                matmul / matmul_async "matmul" (a: F32s, b: F32s, dims: U32s, bias: OptF32s, activation: Str) -> F32s = kernels::matmul;
+                attention / attention_async "attention" (data: F32List, shapes: ShapeList, causal: Bool, scale: Num) -> F32s = kernels::attention;
+                layer_forward / layer_forward_async "layerForward" (id: Int, data: F32List, shapes: ShapeList, ints: IntsList) -> Tensors = kernels::layer_forward;
+            }
+            sync {
+                optimizer_state_slots "optimizerStateSlots" (name: Str, hyper: F64s) -> Int = kernels::optimizer_state_slots;
+                optimizer_step "optimizerStep" (name: Str, hyper: F64s, step: Int, params: F32s, grads: F32s, state: F32s) -> F32s = kernels::optimizer_step;
+                layer_create "layerCreate" (kind: Str, config: Str, names: StrList, shapes: ShapeList, data: F32List) -> Int = kernels::layer_create;
+                layer_dispose "layerDispose" (id: Int) -> Unit = kernels::layer_dispose;
+                layer_count "layerCount" () -> Int = kernels::layer_count;
+                read_safetensors "readSafetensors" (bytes: Bytes) -> TensorFile = kernels::read_safetensors;
+                simd_level "simdLevel" () -> Str = kernels::simd_level;
+                threads "threads" () -> Int = kernels::threads;
+                release_memory "releaseMemory" () -> Unit = kernels::release_memory;
+            }
+        }
+    };
+}

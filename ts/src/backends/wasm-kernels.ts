@@ -1,0 +1,49 @@
+/**
+ * One wasm flavour instantiated in the current thread: what the sync calls run on, and what the
+ * async worker (worker.ts) runs. Imports no worker code, so the worker bundle holds only this.
+ */
+import type { BackendName } from './types.js';
+import { tableNames, type Kernels, type TableKernels } from './kernels.js';
+import { isNode, nodeRequire } from './env.js';
+
+/** The functions wasm-bindgen generates for crates/wasm: the kernel table, and set-up. */
+interface WasmExports extends TableKernels {
+  default(init?: { module_or_path: unknown }): Promise<{ memory: WebAssembly.Memory }>;
+  initSync(init: { module: BufferSource }): { memory: WebAssembly.Memory };
+  initThreadPool?(threads: number): Promise<void>;
+  setParallel(enabled: boolean): void;
+}
+
+/** Literal paths, so that bundlers (Vite) see and bundle both flavours. */
+const importers: Record<'wasm-simd' | 'wasm-threads', () => Promise<WasmExports>> = {
+  'wasm-simd': () => import('../wasm/simd/index.js' as string),
+  'wasm-threads': () => import('../wasm/threads/index.js' as string),
+};
+
+export type WasmName = Exclude<BackendName, 'native'>;
+
+/** Instantiates one wasm flavour in this thread and returns its kernels. */
+export async function loadWasmKernels(name: WasmName, threads?: number): Promise<Kernels> {
+  const wasm = await importers[name]();
+  let instance: { memory: WebAssembly.Memory };
+  if (isNode) {
+    // wasm-bindgen's web target fetches its .wasm by URL; in Node we read the file instead.
+    const fs = nodeRequire()('node:fs');
+    const dir = name === 'wasm-simd' ? 'simd' : 'threads';
+    instance = wasm.initSync({ module: fs.readFileSync(new URL(`../wasm/${dir}/index_bg.wasm`, import.meta.url)) });
+  } else {
+    instance = await wasm.default();
+  }
+  // A page's main thread cannot block: rayon would spin there, competing with its own pool for
+  // the cores (measured slower than one thread). So the threaded module runs sequentially on
+  // the main thread, and in parallel in workers (including the one behind the async calls).
+  const mayBlock = isNode || typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined';
+  if (wasm.initThreadPool && mayBlock) {
+    await wasm.initThreadPool(threads ?? navigator.hardwareConcurrency);
+  }
+  wasm.setParallel(mayBlock);
+  return {
+    ...(Object.fromEntries(tableNames.map((name) => [name, wasm[name]])) as TableKernels),
+    memoryBytes: () => instance.memory.buffer.byteLength,
+  } satisfies Kernels;
+}

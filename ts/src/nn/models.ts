@@ -1,0 +1,417 @@
+/**
+ * Whole recommender models trained in PyTorch (python/reckit_models.py), served in the active
+ * backend: `fromSafetensors` loads the file that module's `export()` writes (config included),
+ * `forward(batch)` scores a batch, `dispose()` frees the weights. Keys, configs and formulas:
+ * python/MODELS.md and crates/core/src/nn/models/*.rs.
+ */
+import { Layer, type Weights } from './layers.js';
+import { readSafetensors, type Tensor } from '../io/safetensors.js';
+import { asTensor, toInts, type TensorLike } from './tensors.js';
+import type { MlpActivation } from './layers.js';
+import { describe } from '../arguments.js';
+import { nodeProcess } from '../backends/env.js';
+
+/** Embedding tables: name → [vocabulary, dimension] (`embeddings.<name>.weight`). */
+export type Tables = Record<string, [number, number]>;
+
+/**
+ * A behaviour field: the name of a `sparse` column (its history uses the same table, as
+ * DeepCTR-Torch shares it) or `{ target, table }` (its own table, as the DIEN tutorial's
+ * `hist_movieId`).
+ */
+export type HistoryField = string | { target: string; table: string };
+
+/** An MLP as the DIEN tutorial's `MLP` (`Linear → [BatchNorm1d] → activation` per layer). */
+export interface MlpSpec {
+  hidden: number[];
+  /** Default `'relu'`. */
+  activation?: MlpActivation;
+  /** Default: whether the weights have BatchNorm layers. */
+  batchnorm?: boolean;
+  /** Dice's BatchNorm eps; default 1e-8. */
+  diceEps?: number;
+}
+
+/** Columns every model reads. */
+export interface FeatureConfig {
+  tables: Tables;
+  /** One id column of `batch.sparse` per entry, in this order: each names its table. */
+  sparse: string[];
+  /** Dense features per row (`batch.dense`); default 0. */
+  dense?: number;
+}
+
+/**
+ * One batch of B rows. Ids are integers (Int32Array is used as is); sequences are right-padded
+ * with id 0.
+ *
+ * ```js
+ * // DIN with sparse ['user', 'item'] and history ['item'], 2 rows, up to 3 past items each:
+ * model.forward({
+ *   sparse: Int32Array.of(7, 42,   9, 5),          // [B, F]: (user, item) per row
+ *   history: Int32Array.of(3, 8, 0,   5, 0, 0),     // [B, T, H]: row 0 saw 3, 8; row 1 saw 5
+ * });                                               // lengths default to 2 and 1
+ * ```
+ */
+export interface Batch {
+  /** `[B, F]` ids, row-major: F = `sparse.length` of the config. */
+  sparse: ArrayLike<number>;
+  /** `[B, D]` dense features (a Float32Array or a `{ data, shape }` tensor); required when the config's `dense` > 0. */
+  dense?: TensorLike | ArrayLike<number>;
+  /** `[B, T, H]` history ids: step t of row b lists the H behaviour fields' ids. */
+  history?: ArrayLike<number>;
+  /** `[B]` valid steps per row; default: the steps before the first id 0 of the first field. */
+  lengths?: ArrayLike<number>;
+}
+
+export interface DINConfig extends FeatureConfig {
+  history: HistoryField[];
+  /** The attention unit: an MLP over [q, k, q−k, q·k]. */
+  attention: MlpSpec & {
+    /** Masked softmax over the history (the official DIN/DIEN code, the DIEN tutorial); default true. False: raw scores (DeepCTR-Torch). */
+    softmax?: boolean;
+    /** Divide scores by √E (the official DIN/DIEN code, the DIEN tutorial); default false. */
+    scale?: boolean;
+  };
+  mlp: MlpSpec;
+}
+
+export interface DIENConfig extends DINConfig {
+  /** Interest evolution: attention-gated GRU cell; default `'AUGRU'`. */
+  gru?: 'AUGRU' | 'AGRU' | 'AIGRU';
+  /** AUGRU form: `'paper'` (default) or `'xdl'` (Alibaba XDL). */
+  augruForm?: 'paper' | 'xdl';
+  /**
+   * AUGRU/AGRU weight row order: `'rzn'` (PyTorch; default) or `'zrn'` (the
+   * `AttentionUpdateGateGRUCell` of the DIEN tutorial's DIEN model: u, r, n; also FuxiCTR).
+   */
+  gateOrder?: 'rzn' | 'zrn';
+  /**
+   * The auxiliary network (the DIEN tutorial's `AuxiliaryNet`: hidden [100, 50], sigmoid), for
+   * `auxLoss`.
+   */
+  auxiliary?: { hidden?: number[]; activation?: MlpActivation };
+}
+
+export interface DIENBatch extends Batch {
+  /** `[B, T, H]` negative-sampled items for the auxiliary loss. */
+  negHistory?: ArrayLike<number>;
+}
+
+export interface MMoEConfig extends FeatureConfig {
+  experts: number;
+  expertHidden: number;
+  tasks: number;
+  /** Per-task tower before its head; `hidden: []` for none. */
+  tower: MlpSpec;
+}
+
+export interface FiBiNETConfig extends FeatureConfig {
+  /** `bias`: whether fc1/fc2 have biases (default: as the weights have them). */
+  senet: { reduction: number; excitation?: 'relu' | 'sigmoid'; scale?: number; bias?: boolean };
+  /** One W for all pairs, one per first field, or one per pair (default). */
+  bilinear?: 'all' | 'each' | 'interaction';
+  mlp: MlpSpec;
+}
+
+export interface YouTubeDNNConfig {
+  tables: Tables;
+  /** `history`: tables (or user sparse columns) whose valid history embeddings are mean-pooled. */
+  user: { sparse: string[]; history?: HistoryField[]; dense?: number; tower: MlpSpec };
+  item: { sparse: string[]; tower: MlpSpec };
+  /** Scores are divided by it; default 1. */
+  temperature?: number;
+  /** L2-normalise both vectors (cosine scores); default true. */
+  normalize?: boolean;
+}
+
+export interface YouTubeDNNBatch extends Batch {
+  /** `[N, Fi]` item ids to score against every user row. */
+  items?: ArrayLike<number>;
+}
+
+/** A CTR model's output. */
+export interface ScoreOutput {
+  /** `[B]` */
+  logits: Float32Array;
+  /** `[B]`, sigmoid(logits). */
+  probabilities: Float32Array;
+}
+
+/** A model file: safetensors bytes, or a path (Node). */
+export type ModelSource = Uint8Array | ArrayBuffer | string;
+
+interface Sizes {
+  /** Sparse columns. */
+  f: number;
+  /** History fields. */
+  h: number;
+  d: number;
+  /** Item columns (YouTubeDNN). */
+  fi: number;
+}
+
+function read(source: ModelSource): Uint8Array | ArrayBuffer {
+  if (typeof source !== 'string') return source;
+  const fs: { readFileSync(p: string): Uint8Array } | undefined = nodeProcess?.getBuiltinModule?.('node:fs');
+  if (!fs) throw new TypeError('fromSafetensors: a path needs Node (>= 20.16); in a browser pass the bytes (e.g. from fetch)');
+  return fs.readFileSync(source);
+}
+
+/** The weights and config of a model file; the config comes from the file when not given. */
+function load<C>(kind: string, source: ModelSource, config: C | undefined): [Map<string, Tensor>, C] {
+  const { tensors, metadata } = readSafetensors(read(source));
+  if (config !== undefined) return [tensors, config];
+  const stored = metadata['reckit.config'];
+  if (stored === undefined) throw new TypeError(`${kind}.fromSafetensors: the file has no reckit.config metadata; pass the config`);
+  if (metadata['reckit.model'] !== undefined && metadata['reckit.model'] !== kind) {
+    throw new TypeError(`${kind}.fromSafetensors: the file holds a ${metadata['reckit.model']} model`);
+  }
+  return [tensors, JSON.parse(stored) as C];
+}
+
+/** What every model shares: the batch's conversion to the core's positional inputs. */
+abstract class Model extends Layer {
+  readonly #sizes: Sizes;
+
+  protected constructor(kind: string, weights: Weights, config: object, sizes: Sizes) {
+    super(kind, weights, config);
+    this.#sizes = sizes;
+  }
+
+  protected args(batch: Batch & { negHistory?: ArrayLike<number>; items?: ArrayLike<number> }) {
+    if (typeof batch !== 'object' || batch === null) throw new TypeError(`batch: expected an object, got ${describe(batch)}`);
+    const { f, h, d, fi } = this.#sizes;
+    const sparse = toInts('sparse', batch.sparse ?? []);
+    const b = f > 0 ? count('sparse', sparse.length, f, 'sparse columns') : rowsOfDense(batch.dense, d);
+    const history = batch.history === undefined ? undefined : toInts('history', batch.history);
+    const t = h > 0 && history ? count('history', history.length, b * h, `batch (${b}) · history fields (${h})`) : 0;
+    if (h > 0 && !history) throw new TypeError('history: is required (the model has behaviour fields)');
+    const items = batch.items === undefined ? undefined : toInts('items', batch.items);
+    const n = items ? count('items', items.length, fi, 'item columns') : 0;
+    const dense = batch.dense === undefined ? undefined : asTensor('dense', batch.dense, [b, d]);
+    const ints = [
+      Int32Array.of(b, t, n),
+      sparse,
+      history,
+      batch.lengths === undefined ? undefined : toInts('lengths', batch.lengths),
+      batch.negHistory === undefined ? undefined : toInts('negHistory', batch.negHistory),
+      items,
+    ];
+    return [[dense], ints] as const;
+  }
+}
+
+/** `length / per`, which must be a whole number. */
+function count(name: string, length: number, per: number, what: string): number {
+  if (per === 0 || length % per !== 0) throw new RangeError(`${name}: has ${length} ids, not a multiple of ${what} (${per})`);
+  return length / per;
+}
+
+function rowsOfDense(dense: Batch['dense'], d: number): number {
+  if (dense === undefined || d === 0) throw new TypeError('sparse: is empty and there are no dense features to count the rows');
+  const t = dense as Partial<TensorLike>;
+  return t.shape ? t.shape[0] : count('dense', (dense as ArrayLike<number>).length, d, 'dense features');
+}
+
+const scores = ([logits, probabilities]: Tensor[]): ScoreOutput => ({ logits: logits.data, probabilities: probabilities.data });
+
+const sizes = (c: FeatureConfig & { history?: unknown[] }): Sizes => ({ f: c.sparse?.length ?? 0, h: c.history?.length ?? 0, d: c.dense ?? 0, fi: 0 });
+
+/**
+ * Factorization Machine (Rendle 2010, ICDM): bias + first-order weights + pairwise
+ * factorised interactions of the one-hot sparse columns and the dense features.
+ * Keys `bias`, `linear.<table>.weight`, `embeddings.<table>.weight`, `dense_linear.weight`, `dense_factors`.
+ */
+export class FM extends Model {
+  private constructor(weights: Weights, config: FeatureConfig) {
+    super('FM', weights, config, sizes(config));
+  }
+
+  static fromWeights(weights: Weights, config: FeatureConfig): FM {
+    return new FM(weights, config);
+  }
+
+  /** The file python/reckit_models.py's `export()` writes; the config defaults to the one stored in it. */
+  static fromSafetensors(source: ModelSource, config?: FeatureConfig): FM {
+    return new FM(...load('FM', source, config));
+  }
+
+  forward(batch: Batch): ScoreOutput {
+    return scores(this.call(...this.args(batch)));
+  }
+
+  async forwardAsync(batch: Batch): Promise<ScoreOutput> {
+    return scores(await this.callAsync(...this.args(batch)));
+  }
+}
+
+/**
+ * Deep Interest Network (Zhou et al. 2018): the candidate's embedding attends over the user's
+ * behaviour history (the DIEN tutorial's `Attention`), then an MLP over [dense, sparse embeddings,
+ * interest]. Keys `embeddings.<table>.weight`, `attention.…`, `mlp.mlp.…`, `final_layer.…`.
+ */
+export class DIN extends Model {
+  private constructor(weights: Weights, config: DINConfig) {
+    super('DIN', weights, config, sizes(config));
+  }
+
+  static fromWeights(weights: Weights, config: DINConfig): DIN {
+    return new DIN(weights, config);
+  }
+
+  /** The file python/reckit_models.py's `export()` writes; the config defaults to the one stored in it. */
+  static fromSafetensors(source: ModelSource, config?: DINConfig): DIN {
+    return new DIN(...load('DIN', source, config));
+  }
+
+  forward(batch: Batch): ScoreOutput {
+    return scores(this.call(...this.args(batch)));
+  }
+
+  async forwardAsync(batch: Batch): Promise<ScoreOutput> {
+    return scores(await this.callAsync(...this.args(batch)));
+  }
+}
+
+/** DIEN's output: with `negHistory`, also the auxiliary loss. */
+export interface DIENOutput extends ScoreOutput {
+  auxLoss?: number;
+}
+
+const dienOutput = (out: Tensor[]): DIENOutput => (out[2] ? { ...scores(out), auxLoss: out[2].data[0] } : scores(out));
+
+/**
+ * Deep Interest Evolution Network (Zhou et al. 2019; the DIEN tutorial): a GRU extracts
+ * interests from the history, an AUGRU/AGRU/AIGRU evolves them under the candidate's attention;
+ * with `negHistory`, also the auxiliary loss. Keys as the DIEN tutorial's `Interest`
+ * (`interest.…`).
+ */
+export class DIEN extends Model {
+  private constructor(weights: Weights, config: DIENConfig) {
+    super('DIEN', weights, config, sizes(config));
+  }
+
+  static fromWeights(weights: Weights, config: DIENConfig): DIEN {
+    return new DIEN(weights, config);
+  }
+
+  /** The file python/reckit_models.py's `export()` writes; the config defaults to the one stored in it. */
+  static fromSafetensors(source: ModelSource, config?: DIENConfig): DIEN {
+    return new DIEN(...load('DIEN', source, config));
+  }
+
+  forward(batch: DIENBatch): DIENOutput {
+    return dienOutput(this.call(...this.args(batch)));
+  }
+
+  async forwardAsync(batch: DIENBatch): Promise<DIENOutput> {
+    return dienOutput(await this.callAsync(...this.args(batch)));
+  }
+}
+
+/** MMoE's output, one column per task. */
+export interface MMoEOutput {
+  /** `[B, tasks]` */
+  logits: Tensor;
+  /** `[B, tasks]` */
+  probabilities: Tensor;
+  /** `[B, tasks, experts]`: each task's softmax weights over the experts. */
+  gates: Tensor;
+}
+
+const mmoeOutput = ([logits, probabilities, gates]: Tensor[]): MMoEOutput => ({ logits, probabilities, gates });
+
+/**
+ * Multi-gate Mixture-of-Experts (Ma et al. 2018, KDD): shared ReLU experts, a softmax gate
+ * and a tower per task. Keys `experts.{i}`, `gates.{t}`, `towers.{t}.mlp.…`, `heads.{t}`.
+ */
+export class MMoE extends Model {
+  private constructor(weights: Weights, config: MMoEConfig) {
+    super('MMoE', weights, config, sizes(config));
+  }
+
+  static fromWeights(weights: Weights, config: MMoEConfig): MMoE {
+    return new MMoE(weights, config);
+  }
+
+  /** The file python/reckit_models.py's `export()` writes; the config defaults to the one stored in it. */
+  static fromSafetensors(source: ModelSource, config?: MMoEConfig): MMoE {
+    return new MMoE(...load('MMoE', source, config));
+  }
+
+  forward(batch: Batch): MMoEOutput {
+    return mmoeOutput(this.call(...this.args(batch)));
+  }
+
+  async forwardAsync(batch: Batch): Promise<MMoEOutput> {
+    return mmoeOutput(await this.callAsync(...this.args(batch)));
+  }
+}
+
+/**
+ * FiBiNET (Huang et al. 2019): SENet field re-weighting and bilinear interactions of field
+ * pairs, then an MLP. Keys `senet.fc1/fc2`, `bilinear.…`, `mlp.mlp.…`, `final_layer.…`.
+ */
+export class FiBiNET extends Model {
+  private constructor(weights: Weights, config: FiBiNETConfig) {
+    super('FiBiNET', weights, config, sizes(config));
+  }
+
+  static fromWeights(weights: Weights, config: FiBiNETConfig): FiBiNET {
+    return new FiBiNET(weights, config);
+  }
+
+  /** The file python/reckit_models.py's `export()` writes; the config defaults to the one stored in it. */
+  static fromSafetensors(source: ModelSource, config?: FiBiNETConfig): FiBiNET {
+    return new FiBiNET(...load('FiBiNET', source, config));
+  }
+
+  forward(batch: Batch): ScoreOutput {
+    return scores(this.call(...this.args(batch)));
+  }
+
+  async forwardAsync(batch: Batch): Promise<ScoreOutput> {
+    return scores(await this.callAsync(...this.args(batch)));
+  }
+}
+
+export interface YouTubeDNNOutput {
+  /** `[B, d]` */
+  userVectors: Tensor;
+  /** `[N, d]` */
+  itemVectors: Tensor;
+  /** `[B, N]`: every user row against every item, u·v / temperature. */
+  scores: Tensor;
+}
+
+const towers = ([userVectors, itemVectors, scores]: Tensor[]): YouTubeDNNOutput => ({ userVectors, itemVectors, scores });
+
+/**
+ * YouTube DNN two-tower retrieval (Covington et al. 2016): user tower over user features and
+ * mean-pooled history, item tower over item features, (cosine) scores / temperature.
+ * Keys `embeddings.<table>.weight`, `user_tower.mlp.…`, `item_tower.mlp.…`.
+ */
+export class YouTubeDNN extends Model {
+  private constructor(weights: Weights, config: YouTubeDNNConfig) {
+    const u = config.user ?? ({} as YouTubeDNNConfig['user']);
+    super('YouTubeDNN', weights, config, { f: u.sparse?.length ?? 0, h: u.history?.length ?? 0, d: u.dense ?? 0, fi: config.item?.sparse?.length ?? 0 });
+  }
+
+  static fromWeights(weights: Weights, config: YouTubeDNNConfig): YouTubeDNN {
+    return new YouTubeDNN(weights, config);
+  }
+
+  /** The file python/reckit_models.py's `export()` writes; the config defaults to the one stored in it. */
+  static fromSafetensors(source: ModelSource, config?: YouTubeDNNConfig): YouTubeDNN {
+    return new YouTubeDNN(...load('YouTubeDNN', source, config));
+  }
+
+  forward(batch: YouTubeDNNBatch): YouTubeDNNOutput {
+    return towers(this.call(...this.args(batch)));
+  }
+
+  async forwardAsync(batch: YouTubeDNNBatch): Promise<YouTubeDNNOutput> {
+    return towers(await this.callAsync(...this.args(batch)));
+  }
+}
