@@ -16,7 +16,7 @@ const setupFiles = ['ts/test/setup.ts'];
 const isolated = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
 
 // Debian's Chromium (Playwright cannot download its own browsers here); flags from
-// shared/TOOLCHAIN.md keep it off the (closed) network.
+// docs/conventions.md (toolchain) keep it off the (closed) network.
 const chromium = playwright({
   launchOptions: {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',

@@ -93,11 +93,12 @@ def gauc_case(name, labels, scores, groups, weighting=None, group_weights=None):
 
 
 def gauc_cases():
-    # The seed's example (../shared/seeds/000 test_auc), uniform weights {0: 1, 1: 1, 2: 1}.
+    # The worked GAUC example (test_auc in docs/conventions.md#test-oracles), uniform weights {0: 1, 1: 1, 2: 1}.
     y = np.array([1, 0, 0, 0, 1, 0, 1, 0, 0, 1])
     p = np.array([0.9, 0.4, 0.3, 0.1, 0.35, 0.6, 0.65, 0.32, 0.8, 0.7])
     g = [0, 0, 0, 1, 1, 1, 2, 2, 2, 2]
-    yield gauc_case("seed 000 test_auc", y, p, g, group_weights={0: 1.0, 1: 1.0, 2: 1.0})
+    yield gauc_case("worked example test_auc, 3 groups, uniform weights", y, p, g,
+                    group_weights={0: 1.0, 1: 1.0, 2: 1.0})
     # ~200 users of 1..40 rows, rows shuffled (unsorted, non-contiguous), ties inside groups.
     sizes = rng.integers(1, 41, 200)
     ids = np.unique(rng.integers(-2**31, 2**31 - 1, 400, dtype=np.int64))[:200]

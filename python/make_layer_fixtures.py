@@ -31,11 +31,12 @@ Writes, under ts/test/fixtures/layers/:
 Every weight and input is a float32 value (generated in float32); the reference is computed in
 float64 from those exact values (module.double() or the float64 code below) and stored as F32.
 Where both exist, the hand-written float64 references are checked against torch's own modules
-(nn.MultiheadAttention, nn.GRU with packed sequences, the seeds' modules and cells,
+(nn.MultiheadAttention, nn.GRU with packed sequences, the Wq/Wk/Wv MultiHeadAttention and the DIEN
+tutorial's modules and cells (docs/conventions.md#test-oracles),
 F.embedding_bag, torch 1.13's private _scaled_dot_product_attention): the script prints the
 max |diff| and fails above 1e-12.
 
-Semantics encoded (see /tmp/design5.md and the notes of the cases):
+Semantics encoded (see docs/conventions.md#pytorch-layouts and the notes of the cases):
 - Attention rows whose keys are all masked give weights 0 (torch gives NaN), so their head
   outputs are 0 and the MHA output is out_proj.bias (0 without bias).
 - causal: key j is masked for query i when j > i (torch.triu(ones(T, S), 1), top-left aligned).
@@ -60,8 +61,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from reckit_models import AttentionGRUCell as SeedAttentionGRUCell  # noqa: F401 (seed 003, verbatim)
-from reckit_models import DynamicGRU as SeedDynamicGRU
+from reckit_models import AttentionGRUCell as TutorialAttentionGRUCell  # noqa: F401 (the DIEN tutorial's, verbatim)
+from reckit_models import DynamicGRU as TutorialDynamicGRU
 from reckit_models import MLP, Dice, Identity, get_activation_layer  # noqa: F401
 
 OUT = Path(__file__).resolve().parent.parent / "ts" / "test" / "fixtures" / "layers"
@@ -249,11 +250,12 @@ def mha_ref(w, H, query, key=None, value=None, kpm=None, attn_mask=None, causal=
     return o, p.mean(dim=1)
 
 
-class SeedMultiHeadAttention(nn.Module):
-    """Seed 000 lines 8-36, verbatim."""
+class WqkvMultiHeadAttention(nn.Module):
+    """The from-scratch multi-head attention of the NumPy reference snippets, verbatim: bias-free
+    Wq/Wk/Wv, no output projection, masked_fill(mask == 0, -1e9) (docs/conventions.md#test-oracles)."""
 
     def __init__(self, embed_dim, num_heads, dropout_rate=0.1):
-        super(SeedMultiHeadAttention, self).__init__()
+        super(WqkvMultiHeadAttention, self).__init__()
         self.embed_dim = embed_dim
         self.num_heads = num_heads
         assert self.embed_dim % self.num_heads == 0
@@ -404,18 +406,18 @@ def mha():
          mod=copy.deepcopy(mk).double(), wd=d64(mk.state_dict()),
          cfg={**cfg, "prefix": pre, "kdim": kd, "vdim": vd}, wf=wf)
 
-    # seed 000: MultiHeadAttention(100, 2) on torch.randn(100, 3, 100), q = k = v, eval mode
+    # the Wq/Wk/Wv MultiHeadAttention(100, 2) on torch.randn(100, 3, 100), q = k = v, eval mode
     torch.manual_seed(5004)
-    sm = SeedMultiHeadAttention(100, 2).eval()
+    sm = WqkvMultiHeadAttention(100, 2).eval()
     q = torch.randn(100, 3, 100)
-    wf = save_weights("seed000_mha_100_2", sm.state_dict())
+    wf = save_weights("wqkv_mha_100_2", sm.state_dict())
     with torch.no_grad():
         ref = copy.deepcopy(sm).double()(q.double(), q.double(), q.double())
     out, _ = mha_ref(d64(sm.state_dict()), 2, q.double())
-    check("MHA seed000: hand vs seed module", out, ref)
-    add_case("seed 000 MultiHeadAttention(100, 2) on randn(100, 3, 100)", "MultiHeadAttention",
+    check("MHA Wq/Wk/Wv: hand vs the module", out, ref)
+    add_case("Wq/Wk/Wv MultiHeadAttention(100, 2) on randn(100, 3, 100)", "MultiHeadAttention",
              {"embedDim": 100, "numHeads": 2}, {}, wf, {"query": q}, {"output": out},
-             "seed 000 module (Wq/Wk/Wv.weight, no biases, no out projection) in eval mode (dropout off); "
+             "from-scratch module (Wq/Wk/Wv.weight, no biases, no out projection) in eval mode (dropout off); "
              "only query is given: key = value = query")
 
 
@@ -590,13 +592,14 @@ def gru():
     case("bias=False, lengths and h0, prefix gru.", gb, x, lens, h0, prefix="gru.", slug="gru_nobias")
 
 
-# seed 003 cells (verbatim apart from the class names). Its AttentionGRUCell, DynamicGRU, Dice,
-# MLP and activation factory are the verbatim copies python/reckit_models.py carries (imported at
-# the top); the AUGRU cells stay here, as the seed's own code against reckit_models' general cell.
+# The DIEN tutorial's cells (eat_pytorch_in_20_days, chapter 7-8; docs/conventions.md#test-oracles),
+# verbatim apart from the class names. Its AttentionGRUCell, DynamicGRU, Dice, MLP and activation
+# factory are the verbatim copies python/reckit_models.py carries (imported at the top); the AUGRU
+# cells stay here, as the tutorial's own code against reckit_models' general cell.
 
 
-class SeedAUGRUCellRZN(nn.Module):
-    """Seed 003's first AttentionUpdateGateGRUCell (chunks r, u, n)."""
+class TutorialAUGRUCellRZN(nn.Module):
+    """The DIEN tutorial's introductory AttentionUpdateGateGRUCell (chunks r, u, n)."""
 
     def __init__(self, input_size, hidden_size, bias=True):
         super().__init__()
@@ -631,8 +634,8 @@ class SeedAUGRUCellRZN(nn.Module):
         return hy
 
 
-class SeedAUGRUCellZRN(SeedAUGRUCellRZN):
-    """Seed 003's DIEN AttentionUpdateGateGRUCell (chunks u, r, n)."""
+class TutorialAUGRUCellZRN(TutorialAUGRUCellRZN):
+    """The AttentionUpdateGateGRUCell of the DIEN tutorial's model (chunks u, r, n)."""
 
     def forward(self, x, hx, att_score):
         gi = F.linear(x, self.weight_ih, self.bias_ih)
@@ -647,15 +650,15 @@ class SeedAUGRUCellZRN(SeedAUGRUCellRZN):
         return hy
 
 
-def seed_dynamic(cell, x, att, lengths, h0):
-    """Run the seed's DynamicGRU (float64) and return padded output and hN in batch order."""
+def tutorial_dynamic(cell, x, att, lengths, h0):
+    """Run the tutorial's DynamicGRU (float64) and return padded output and hN in batch order."""
     B, T, _ = x.shape
     lengths = torch.full((B,), T, dtype=torch.int64) if lengths is None else lengths
     px = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
     pa = pack_padded_sequence(att, lengths, batch_first=True, enforce_sorted=False)
     hx = None if h0 is None else h0[px.sorted_indices]
     with torch.no_grad():
-        po = SeedDynamicGRU(copy.deepcopy(cell).double())(px, pa, hx)
+        po = TutorialDynamicGRU(copy.deepcopy(cell).double())(px, pa, hx)
     out, _ = pad_packed_sequence(po, batch_first=True, total_length=T)
     hn = out[torch.arange(B), lengths - 1]
     return out, hn
@@ -669,7 +672,7 @@ def att_rnns():
     h0 = randn(B, H, scale=0.5)
     lens = lengths_t([6, 1, 4, 3])
 
-    def case(name, layer, cell, cfg_extra, x, att, lengths=None, h0=None, prefix="", slug=None, seed_cell=None,
+    def case(name, layer, cell, cfg_extra, x, att, lengths=None, h0=None, prefix="", slug=None, tutorial_cell=None,
              note="", hand_only=False, sd=None):
         sd = cell.state_dict() if sd is None else sd
         wf = save_weights(slug, sd, prefix)
@@ -677,13 +680,13 @@ def att_rnns():
         kind = layer
         out, hn = rnn_ref(kind, w, x.double(), att.double(), lengths, None if h0 is None else h0.double(),
                           form=cfg_extra.get("form", "paper"), order=cfg_extra.get("gateOrder", "rzn"))
-        if seed_cell is not None:
+        if tutorial_cell is not None:
             rows = torch.ones(x.shape[0], dtype=torch.bool) if lengths is None else lengths > 0
-            s_out, s_hn = seed_dynamic(seed_cell, x.double()[rows], att.double()[rows],
-                                       None if lengths is None else lengths[rows],
-                                       None if h0 is None else h0.double()[rows])
-            check(f"{layer} {name}: output vs seed 003 DynamicGRU", out[rows], s_out)
-            check(f"{layer} {name}: hN vs seed 003 DynamicGRU", hn[rows], s_hn)
+            s_out, s_hn = tutorial_dynamic(tutorial_cell, x.double()[rows], att.double()[rows],
+                                           None if lengths is None else lengths[rows],
+                                           None if h0 is None else h0.double()[rows])
+            check(f"{layer} {name}: output vs the tutorial's DynamicGRU", out[rows], s_out)
+            check(f"{layer} {name}: hN vs the tutorial's DynamicGRU", hn[rows], s_hn)
             if not rows.all():
                 check(f"{layer} {name}: hN of length-0 rows == h0", hn[~rows], h0.double()[~rows])
         cfg = {"inputSize": I, "hiddenSize": H, **cfg_extra}
@@ -693,46 +696,47 @@ def att_rnns():
                  {"output": out, "hN": hn}, note)
         return out, hn
 
-    # AUGRU, paper form, gate order r,z,n (seed 003's first cell; DeepCTR-Torch)
-    c_rzn = SeedAUGRUCellRZN(I, H).eval()
+    # AUGRU, paper form, gate order r,z,n (the tutorial's introductory cell; DeepCTR-Torch)
+    c_rzn = TutorialAUGRUCellRZN(I, H).eval()
     case("paper form rzn, lengths [6,1,4,3] and h0", "AUGRU", c_rzn, {"form": "paper", "gateOrder": "rzn"}, x, att,
-         lens, h0, slug="augru_rzn", seed_cell=c_rzn, note="u = a*z; h' = (1-u)*h + u*n")
+         lens, h0, slug="augru_rzn", tutorial_cell=c_rzn, note="u = a*z; h' = (1-u)*h + u*n")
     case("paper form rzn (defaults), no lengths, no h0", "AUGRU", c_rzn, {}, x, att, slug="augru_rzn",
-         seed_cell=c_rzn, note="form and gateOrder omitted: defaults paper and rzn")
+         tutorial_cell=c_rzn, note="form and gateOrder omitted: defaults paper and rzn")
     case("paper form rzn, lengths with a 0 (3,0,6,1) and h0", "AUGRU", c_rzn, {"form": "paper", "gateOrder": "rzn"},
-         x, att, lengths_t([3, 0, 6, 1]), h0, slug="augru_rzn", seed_cell=c_rzn,
+         x, att, lengths_t([3, 0, 6, 1]), h0, slug="augru_rzn", tutorial_cell=c_rzn,
          note="row 1 has length 0: output 0, hN = h0")
-    c_nb = SeedAUGRUCellRZN(I, H, bias=False).eval()
+    c_nb = TutorialAUGRUCellRZN(I, H, bias=False).eval()
     case("paper form rzn, bias=False, lengths and h0", "AUGRU", c_nb, {"form": "paper", "gateOrder": "rzn"}, x, att,
-         lens, h0, slug="augru_rzn_nobias", seed_cell=c_nb)
+         lens, h0, slug="augru_rzn_nobias", tutorial_cell=c_nb)
 
-    # AUGRU, paper form, gate order u(z),r,n (seed 003's DIEN AttentionUpdateGateGRUCell), in DynamicGRU: prefix rnn.
-    c_zrn = SeedAUGRUCellZRN(I, H).eval()
-    case("paper form zrn (seed 003 DIEN cell), lengths and h0, prefix rnn.", "AUGRU", c_zrn,
-         {"form": "paper", "gateOrder": "zrn"}, x, att, lens, h0, prefix="rnn.", slug="augru_zrn", seed_cell=c_zrn,
-         note="weights as in the seed's DynamicGRU state dict (rnn.weight_ih, ...); rows u, r, n")
+    # AUGRU, paper form, gate order u(z),r,n (the tutorial's DIEN AttentionUpdateGateGRUCell), in DynamicGRU:
+    # prefix rnn.
+    c_zrn = TutorialAUGRUCellZRN(I, H).eval()
+    case("paper form zrn (tutorial DIEN cell), lengths and h0, prefix rnn.", "AUGRU", c_zrn,
+         {"form": "paper", "gateOrder": "zrn"}, x, att, lens, h0, prefix="rnn.", slug="augru_zrn", tutorial_cell=c_zrn,
+         note="weights as in the tutorial's DynamicGRU state dict (rnn.weight_ih, ...); rows u, r, n")
 
-    # AUGRU, XDL form (no torch/seed reference: float64 formula only)
+    # AUGRU, XDL form (no torch/tutorial reference: float64 formula only)
     case("xdl form rzn, lengths and h0", "AUGRU", c_rzn, {"form": "xdl", "gateOrder": "rzn"}, x, att, lens, h0,
          slug="augru_rzn", note="u' = (1-a)*z; n = tanh(W_in x + b_in + W_hn (r*h) + b_hn); h' = u'*h + (1-u')*n")
     case("xdl form zrn, no lengths, h0", "AUGRU", c_zrn, {"form": "xdl", "gateOrder": "zrn"}, x, att, None, h0,
          slug="augru_zrn_noprefix",
          note="u' = (1-a)*z; n = tanh(W_in x + b_in + W_hn (r*h) + b_hn); h' = u'*h + (1-u')*n")
 
-    # AGRU: 2H rows (seed 003 AttentionGRUCell) and 3H rows r, z, n with z unused (DeepCTR-Torch)
-    c_ag = SeedAttentionGRUCell(I, H).eval()
-    case("2H weights (seed 003 AttentionGRUCell), lengths and h0", "AGRU", c_ag, {}, x, att, lens, h0,
-         slug="agru_2h", seed_cell=c_ag, note="h' = (1-a)*h + a*n")
-    case("2H weights, no lengths, no h0", "AGRU", c_ag, {}, x, att, slug="agru_2h", seed_cell=c_ag)
+    # AGRU: 2H rows (the tutorial's AttentionGRUCell) and 3H rows r, z, n with z unused (DeepCTR-Torch)
+    c_ag = TutorialAttentionGRUCell(I, H).eval()
+    case("2H weights (tutorial AttentionGRUCell), lengths and h0", "AGRU", c_ag, {}, x, att, lens, h0,
+         slug="agru_2h", tutorial_cell=c_ag, note="h' = (1-a)*h + a*n")
+    case("2H weights, no lengths, no h0", "AGRU", c_ag, {}, x, att, slug="agru_2h", tutorial_cell=c_ag)
     torch.manual_seed(5031)
-    c3 = SeedAUGRUCellRZN(I, H).eval()  # only its 3H-shaped parameters are used
+    c3 = TutorialAUGRUCellRZN(I, H).eval()  # only its 3H-shaped parameters are used
     sd3 = c3.state_dict()
-    c_ag3 = SeedAttentionGRUCell(I, H).eval()  # the same r and n rows as a 2H cell, for the check
+    c_ag3 = TutorialAttentionGRUCell(I, H).eval()  # the same r and n rows as a 2H cell, for the check
     with torch.no_grad():
         for k in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
             getattr(c_ag3, k).copy_(torch.cat([sd3[k][:H], sd3[k][2 * H:]]))
     case("3H weights (z rows unused), lengths and h0", "AGRU", c3, {}, x, att, lens, h0, slug="agru_3h",
-         seed_cell=c_ag3, sd=sd3, note="rows r, z, n (DeepCTR-Torch AGRUCell); the z rows are ignored")
+         tutorial_cell=c_ag3, sd=sd3, note="rows r, z, n (DeepCTR-Torch AGRUCell); the z rows are ignored")
 
     # AIGRU: GRU over a*x
     torch.manual_seed(5032)
@@ -757,7 +761,8 @@ def att_rnns():
                                                                      h0.double())[0])
 
 
-# ---------------------------------------------------------------- seed 003 Attention (its MLP and Dice: reckit_models)
+# ---------------------------------------------------------------- the DIEN tutorial's Attention
+# (its MLP and Dice: reckit_models)
 
 
 class Attention(nn.Module):
@@ -785,7 +790,7 @@ class Attention(nn.Module):
         return outputs
 
 
-SEED_ACT = {"dice": "dice", "prelu": "prelu", "relu": "relu", "sigmoid": "sigmoid", "none": "linear"}
+TUTORIAL_ACT = {"dice": "dice", "prelu": "prelu", "relu": "relu", "sigmoid": "sigmoid", "none": "linear"}
 
 
 def randomize_mlp(mlp, dice_eps=None, per_channel_prelu=False):
@@ -817,7 +822,7 @@ def randomize_mlp(mlp, dice_eps=None, per_channel_prelu=False):
 
 
 def mlp_ref(w, pre, n_layers, x, activation, batchnorm, dice_eps=1e-8):
-    """Float64 seed-003 MLP from its state dict (keys under pre, e.g. 'mlp.')."""
+    """Float64 DIEN-tutorial MLP from its state dict (keys under pre, e.g. 'mlp.')."""
     for i in range(n_layers):
         p = f"{pre}dense{i}."
         x = F.linear(x, w[p + "weight"], w[p + "bias"])
@@ -847,14 +852,15 @@ def mlps():
     N, I = 9, 10
 
     def case(name, hidden, activation, batchnorm, dice_eps=None, per_channel=False, prefix="", note=""):
-        m = randomize_mlp(MLP(I, hidden, batchnorm=batchnorm, activation=SEED_ACT[activation]), dice_eps, per_channel)
+        m = randomize_mlp(MLP(I, hidden, batchnorm=batchnorm, activation=TUTORIAL_ACT[activation]), dice_eps,
+                          per_channel)
         wf = save_weights(slugify("mlp_" + name, 48), m.state_dict(), prefix)
         x = randn(N, I, scale=1.5)
         eps = 1e-8 if dice_eps is None else dice_eps
         out = mlp_ref(d64(m.state_dict()), "mlp.", len(hidden), x.double(), activation, batchnorm, eps)
         with torch.no_grad():
             ref = copy.deepcopy(m).double()(x.double())
-        check(f"MLP {name}: hand vs seed 003 MLP", out, ref)
+        check(f"MLP {name}: hand vs the tutorial's MLP", out, ref)
         cfg = {"inputSize": I, "hidden": hidden, "activation": activation, "batchnorm": batchnorm}
         if dice_eps is not None:
             cfg["diceEps"] = dice_eps
@@ -873,8 +879,8 @@ def mlps():
     case("relu, no batchnorm, three layers", [16, 8, 4], "relu", False)
     case("sigmoid, batchnorm", [12, 6], "sigmoid", True)
     case("sigmoid, no batchnorm", [12, 6], "sigmoid", False)
-    case("none (seed 'linear' Identity), batchnorm", [12, 6], "none", True,
-         note="seed activation 'linear' = Identity: no activation parameters")
+    case("none (tutorial 'linear' Identity), batchnorm", [12, 6], "none", True,
+         note="tutorial activation 'linear' = Identity: no activation parameters")
 
 
 def din_ref(w, pre, E, n_layers, activation, batchnorm, softmax, scale, q, keys, lengths, dice_eps=1e-8):
@@ -899,7 +905,7 @@ def din():
     lens = lengths_t([6, 1, 3, 5])
 
     def case(name, activation, batchnorm, softmax, scale, lengths=lens, B=B, prefix="", cfg_omit=(), note=""):
-        att = Attention(E, hidden, batchnorm=batchnorm, activation=SEED_ACT[activation])
+        att = Attention(E, hidden, batchnorm=batchnorm, activation=TUTORIAL_ACT[activation])
         randomize_mlp(att.mlp)
         with torch.no_grad():
             att.fc.bias.copy_(randn(1, scale=0.3))
@@ -913,11 +919,12 @@ def din():
         qe = q.double()[:, None, :].expand(B, T, E)
         z = torch.cat([qe, keys.double(), qe - keys.double(), qe * keys.double()], dim=-1).view(B * T, -1)
         with torch.no_grad():
-            check(f"DinAttention {name}: MLP hand vs seed 003 MLP", h, a64.mlp(z))
+            check(f"DinAttention {name}: MLP hand vs the tutorial's MLP", h, a64.mlp(z))
             if softmax and scale and B > 1 and (lengths > 0).all():
-                check(f"DinAttention {name}: output vs seed 003 Attention", out, a64(q.double(), keys.double(), lengths))
+                check(f"DinAttention {name}: output vs the tutorial's Attention", out,
+                      a64(q.double(), keys.double(), lengths))
                 a64.return_scores = True
-                check(f"DinAttention {name}: scores vs seed 003 Attention", scores,
+                check(f"DinAttention {name}: scores vs the tutorial's Attention", scores,
                       a64(q.double(), keys.double(), lengths))
         if softmax:
             assert (scores[lengths == 0] == 0).all()
@@ -930,8 +937,8 @@ def din():
         add_case(name, "DinAttention", cfg, {}, wf, {"query": q, "keys": keys, "lengths": lengths},
                  {"output": out, "scores": scores}, note)
 
-    case("prelu, batchnorm, softmax, scale (the seed 003 Attention module)", "prelu", True, True, True,
-         note="exactly the seed's forward: score / sqrt(E), padded -inf, softmax")
+    case("prelu, batchnorm, softmax, scale (the tutorial Attention module)", "prelu", True, True, True,
+         note="exactly the tutorial's forward: score / sqrt(E), padded -inf, softmax")
     case("dice, batchnorm, softmax, no scale (defaults)", "dice", True, True, False, cfg_omit=("softmax", "scale"),
          note="softmax and scale omitted: defaults true and false")
     case("sigmoid, batchnorm, no softmax, no scale", "sigmoid", True, False, False,
@@ -941,7 +948,7 @@ def din():
     case("sigmoid, no batchnorm, softmax, scale", "sigmoid", False, True, True)
     case("relu, batchnorm, softmax, no scale", "relu", True, True, False)
     case("batch 1, prelu, batchnorm, softmax, scale", "prelu", True, True, True, lengths=lengths_t([6]), B=1,
-         note="output stays [1,E] (the seed's squeeze() would drop the batch dim)")
+         note="output stays [1,E] (the tutorial's squeeze() would drop the batch dim)")
     case("lengths with a 0 (6,0,2,1), dice, batchnorm, softmax, scale", "dice", True, True, True,
          lengths=lengths_t([6, 0, 2, 1]), note="row 1 has no valid key: scores 0 and output 0")
     case("lengths with a 0 (0,4,6,1), prelu, batchnorm, no softmax", "prelu", True, False, False,

@@ -4,7 +4,7 @@
 
 Needs torch (written against Debian's python3-torch 1.13.1: `apt-get install python3-torch`, then
 run it with /usr/bin/python3). CI does not: the outputs are committed. numpy is used only for the
-seed functions; tensors never cross to numpy (no torch.from_numpy / .numpy()).
+NumPy reference snippets; tensors never cross to numpy (no torch.from_numpy / .numpy()).
 
 Writes, under ts/test/fixtures/:
 
@@ -19,13 +19,14 @@ Writes, under ts/test/fixtures/:
   keyed like the inputs ({"pos", "neg"}, {"x1", "x2"}, {"anchor", "positive", "negative"}).
   dtype "f32": every float input is a float32 value (generated in torch.float32); the
   reference is computed in float64 from those exact values (x.double()) with autograd, so a
-  Float32Array built from the numbers sees what torch saw. dtype "f64": the seed cases (their
-  inputs such as 0.1 are not float32 values); pass them as Float64Array.
-  Seed cases ("name" starts with "seed") reproduce the numbers printed by the reference
-  snippets in /work/shared/seeds (functions copied verbatim below); they carry only
-  "expected.value" and a relative tolerance "tol".
+  Float32Array built from the numbers sees what torch saw. dtype "f64": the reference-snippet
+  cases (their inputs such as 0.1 are not float32 values); pass them as Float64Array.
+  Reference-snippet cases ("name" starts with "numpy reference") reproduce the numbers printed by
+  the NumPy reference snippets (docs/conventions.md#test-oracles; functions copied verbatim below);
+  they carry only "expected.value" and a relative tolerance "tol".
 - ops.json: {"cases": [{"name", "fn", "x", "options", "expected"}]}: float32 inputs, float64
-  reference (the ops compute in f32, so compare with an f32-sized tolerance).
+  reference (the ops compute in f32, so compare with an f32-sized tolerance). The "numpy reference
+  softmax" case also has "printed": the values the NumPy snippet printed.
 - optim.json: {"cases": [{"name", "optimizer", "options", "a", "c", "w0", "steps"}]}: 10 steps
   of torch.optim (foreach=False, float32) on f(w) = 1/2 sum a_i (w_i - c_i)^2; before each step
   p.grad = a * (p - c) in float32, i.e. Math.fround(a * Math.fround(w - c)) in JS. "steps"[k]
@@ -40,9 +41,9 @@ Notes on torch, which the fixtures encode:
 - torch.clamp(min=0) passes the gradient AT the boundary (hinge, triplet, contrastive kinks);
   torch.norm's backward gives 0 (not NaN) where the norm is 0; F.l1_loss has gradient 0 where
   p == y; torch.clamp(p, eps, 1 - eps) has gradient 0 outside [eps, 1 - eps].
-- The seed's cal_nce_loss computes log(sigmoid(f_neg)), not log(sigmoid(-f_neg)) as its formula
+- The snippet cal_nce_loss computes log(sigmoid(f_neg)), not log(sigmoid(-f_neg)) as its formula
   says, so its printed number is reckit's nce with the negatives negated (that case has a
-  "note"); the case after it is nce on the seed's own inputs with the documented formula.
+  "note"); the case after it is nce on the snippet's own inputs with the documented formula.
 """
 import json
 import math
@@ -439,8 +440,8 @@ def losses():
               lambda p, q: kl_div(p, q, 3, 1e-7), 1)
 
 
-# ---------------------------------------------------------------- seeds (copied verbatim)
-# /work/shared/seeds/000_*.txt
+# ---------------------------------------------------------------- NumPy reference snippets (copied verbatim)
+# metrics and losses (docs/conventions.md#test-oracles)
 
 
 def cal_mean_absolute_error(y_true, y_pred):
@@ -497,7 +498,7 @@ def cal_kl_divergence(p, q):
     return np.sum(p * np.log(p / q))
 
 
-# /work/shared/seeds/002_*.txt
+# softmax, cross-entropy and focal loss
 
 
 def softmax(x):
@@ -519,46 +520,46 @@ def focal_loss(predictions, targets, alpha=0.25, gamma=2.0, epsilon=1e-12):
     return np.mean(loss)
 
 
-def seed_case(name, fn, inputs, options, rows_fn, wrt, seed_value, tol=1e-12, **extra):
-    """A loss_case on float64 inputs whose expected value is the seed function's output; the
+def reference_case(name, fn, inputs, options, rows_fn, wrt, snippet_value, tol=1e-12, **extra):
+    """A loss_case on float64 inputs whose expected value is the reference snippet's output; the
     torch reference must agree with it to tol (relative)."""
     t = lambda v: torch.tensor(v, dtype=F64) if isinstance(v[0], float) else torch.tensor(v)  # noqa: E731
     inputs = [{k: t(v) for k, v in x.items()} if isinstance(x, dict) else t(x) for x in inputs]
     case = loss_case(name, fn, inputs, options, rows_fn, wrt, dtype="f64", **extra)
     ref = case["expected"]["value"]
-    seed_value = float(seed_value)
-    assert abs(ref - seed_value) <= tol * abs(seed_value), (name, ref, seed_value)
-    case["expected"] = {"value": num(seed_value)}
+    snippet_value = float(snippet_value)
+    assert abs(ref - snippet_value) <= tol * abs(snippet_value), (name, ref, snippet_value)
+    case["expected"] = {"value": num(snippet_value)}
     case["tol"] = tol
     return case
 
 
-def seeds():
+def reference_snippets():
     fl = lambda a: [float(v) for v in np.asarray(a, dtype=np.float64).reshape(-1)]  # noqa: E731
     mean = {"reduction": "mean"}
 
-    # 000 test_mae_and_mse
+    # test_mae_and_mse
     y_true = np.array([1, 0, 0, 1, 0, 0, 0, 1, 0, 0])
     y_pred = np.array([0.9, 0.2, 0.3, 0.8, 0.1, 0.4, 0.5, 0.7, 0.6, 0.1])
-    seed_case("seed000 test_mae_and_mse: mae", "mae", [fl(y_true), fl(y_pred)], mean, mae, 1,
-              cal_mean_absolute_error(y_true, y_pred))
-    seed_case("seed000 test_mae_and_mse: mse", "mse", [fl(y_true), fl(y_pred)], mean, mse, 1,
-              cal_mean_squared_error(y_true, y_pred))
+    reference_case("numpy reference test_mae_and_mse: mae", "mae", [fl(y_true), fl(y_pred)], mean, mae, 1,
+                   cal_mean_absolute_error(y_true, y_pred))
+    reference_case("numpy reference test_mae_and_mse: mse", "mse", [fl(y_true), fl(y_pred)], mean, mse, 1,
+                   cal_mean_squared_error(y_true, y_pred))
 
-    # 000 test_bce_and_softmax
+    # test_bce_and_softmax
     y_true_bce = np.array([0, 1, 1])
     y_pred_bce = np.array([0.1, 0.9, 0.8])
     y_true_softmax = np.array([0, 2, 1])
     y_pred_softmax = np.array([[0.1, 0.7, 0.2],
                                [0.3, 0.4, 0.3],
                                [0.2, 0.5, 0.3]])
-    seed_case("seed000 test_bce_and_softmax: bce", "bce", [fl(y_true_bce), fl(y_pred_bce)],
-              {"eps": 1e-15, "reduction": "mean"}, bce, 1, cal_binary_cross_entropy_loss(y_true_bce, y_pred_bce))
-    seed_case("seed000 test_bce_and_softmax: softmax loss (the rows are logits)", "softmaxCrossEntropy",
-              [[int(v) for v in y_true_softmax], fl(y_pred_softmax)], {"numClasses": 3, "reduction": "mean"},
-              lambda t, x: softmax_ce(t, x, 3), 1, cal_softmax_loss(y_true_softmax, y_pred_softmax))
+    reference_case("numpy reference test_bce_and_softmax: bce", "bce", [fl(y_true_bce), fl(y_pred_bce)],
+                   {"eps": 1e-15, "reduction": "mean"}, bce, 1, cal_binary_cross_entropy_loss(y_true_bce, y_pred_bce))
+    reference_case("numpy reference test_bce_and_softmax: softmax loss (the rows are logits)", "softmaxCrossEntropy",
+                   [[int(v) for v in y_true_softmax], fl(y_pred_softmax)], {"numClasses": 3, "reduction": "mean"},
+                   lambda t, x: softmax_ce(t, x, 3), 1, cal_softmax_loss(y_true_softmax, y_pred_softmax))
 
-    # 000 test_contrastive_loss
+    # test_contrastive_loss
     y_true_contrastive = np.array([1, 0, 1, 0])
     d_contrastive = np.array([0.5, 1.5, 0.8, 1.2])
     d_pos_triplet = np.array([0.5, 0.8, 0.7])
@@ -566,40 +567,40 @@ def seeds():
     f_pos_nce = np.array([2.0, 1.5, 1.8])
     f_neg_nce = np.array([[0.5, 0.3], [0.2, 0.4], [0.1, 0.6]])
     pn = {"pos": 0, "neg": 1}
-    seed_case("seed000 test_contrastive_loss: contrastive (distances, half)", "contrastive",
-              [fl(y_true_contrastive), fl(d_contrastive)], {"margin": 1, "half": True, "reduction": "mean"},
-              contrastive_d, 1, cal_contrastive_loss(y_true_contrastive, d_contrastive, margin=1.0))
-    seed_case("seed000 test_contrastive_loss: triplet (distances)", "triplet", [fl(d_pos_triplet), fl(d_neg_triplet)],
-              {"margin": 1, "reduction": "mean"}, triplet_d, pn, cal_triplet_loss(d_pos_triplet, d_neg_triplet, margin=1.0))
-    seed_case("seed000 test_contrastive_loss: nce (negatives negated, see note)", "nce",
-              [fl(f_pos_nce), fl(-f_neg_nce)], mean, nce, pn, cal_nce_loss(f_pos_nce, f_neg_nce),
-              note="cal_nce_loss sums log(sigmoid(f_neg)) although its formula has log(sigmoid(-f_neg)); "
-              "reckit nce follows the formula, so the seed's number is nce(pos, -neg).")
-    loss_case("seed000 inputs: nce with the documented formula (not the seed's code)", "nce",
+    reference_case("numpy reference test_contrastive_loss: contrastive (distances, half)", "contrastive",
+                   [fl(y_true_contrastive), fl(d_contrastive)], {"margin": 1, "half": True, "reduction": "mean"},
+                   contrastive_d, 1, cal_contrastive_loss(y_true_contrastive, d_contrastive, margin=1.0))
+    reference_case("numpy reference test_contrastive_loss: triplet (distances)", "triplet", [fl(d_pos_triplet), fl(d_neg_triplet)],
+                   {"margin": 1, "reduction": "mean"}, triplet_d, pn, cal_triplet_loss(d_pos_triplet, d_neg_triplet, margin=1.0))
+    reference_case("numpy reference test_contrastive_loss: nce (negatives negated, see note)", "nce",
+                   [fl(f_pos_nce), fl(-f_neg_nce)], mean, nce, pn, cal_nce_loss(f_pos_nce, f_neg_nce),
+                   note="cal_nce_loss sums log(sigmoid(f_neg)) although its formula has log(sigmoid(-f_neg)); "
+                   "reckit nce follows the formula, so the snippet's number is nce(pos, -neg).")
+    loss_case("numpy reference inputs: nce with the documented formula (not cal_nce_loss's code)", "nce",
               [torch.tensor(fl(f_pos_nce), dtype=F64), torch.tensor(fl(f_neg_nce), dtype=F64)], mean, nce, pn, dtype="f64")
-    seed_case("seed000 test_contrastive_loss: infoNce", "infoNce", [fl(f_pos_nce), fl(f_neg_nce)], mean,
-              info_nce, pn, cal_infonce_loss(f_pos_nce, f_neg_nce))
+    reference_case("numpy reference test_contrastive_loss: infoNce", "infoNce", [fl(f_pos_nce), fl(f_neg_nce)], mean,
+                   info_nce, pn, cal_infonce_loss(f_pos_nce, f_neg_nce))
 
-    # 000 test_kl_loss
+    # test_kl_loss
     p = np.array([0.1, 0.4, 0.5])
     q = np.array([0.2, 0.3, 0.5])
-    seed_case("seed000 test_kl_loss: klDiv", "klDiv", [fl(p), fl(q)], {"size": 3, "reduction": "sum"},
-              lambda p, q: kl_div(p, q, 3), 1, cal_kl_divergence(p, q))
+    reference_case("numpy reference test_kl_loss: klDiv", "klDiv", [fl(p), fl(q)], {"size": 3, "reduction": "sum"},
+                   lambda p, q: kl_div(p, q, 3), 1, cal_kl_divergence(p, q))
 
-    # 002 cross_entropy over probability rows = softmax CE with class ids on logits ln(p);
-    # the seed's log(p + 1e-9) makes it differ by ~5e-9 relative.
+    # cross_entropy over probability rows = softmax CE with class ids on logits ln(p);
+    # the snippet's log(p + 1e-9) makes it differ by ~5e-9 relative.
     y_true = np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1]])
     y_pred = np.array([[0.9, 0.05, 0.05], [0.1, 0.8, 0.1], [0.2, 0.2, 0.6]])
     ce = cross_entropy(y_pred, y_true)
     assert ce == 0.2797765622367497, ce
-    seed_case("seed002 cross_entropy (probability rows; logits = ln p)", "softmaxCrossEntropy",
-              [[int(v) for v in np.argmax(y_true, axis=1)], fl(np.log(y_pred))], {"numClasses": 3, "reduction": "mean"},
-              lambda t, x: softmax_ce(t, x, 3), 1, ce, tol=1e-8)
+    reference_case("numpy reference cross_entropy (probability rows; logits = ln p)", "softmaxCrossEntropy",
+                   [[int(v) for v in np.argmax(y_true, axis=1)], fl(np.log(y_pred))], {"numClasses": 3, "reduction": "mean"},
+                   lambda t, x: softmax_ce(t, x, 3), 1, ce, tol=1e-8)
     fo = focal_loss(y_pred, y_true)
     assert fo == 0.003109072441720451, fo
-    seed_case("seed002 focal_loss (probabilities, 9 entries)", "focal", [fl(y_true), fl(y_pred)],
-              {"alpha": 0.25, "gamma": 2, "balanced": False, "eps": 1e-12, "reduction": "mean"},
-              lambda y, p: focal(y, p, 0.25, 2.0, 1e-12), 1, fo)
+    reference_case("numpy reference focal_loss (probabilities, 9 entries)", "focal", [fl(y_true), fl(y_pred)],
+                   {"alpha": 0.25, "gamma": 2, "balanced": False, "eps": 1e-12, "reduction": "mean"},
+                   lambda y, p: focal(y, p, 0.25, 2.0, 1e-12), 1, fo)
 
 
 # ---------------------------------------------------------------- ops
@@ -631,13 +632,13 @@ def ops():
         op("7 rows of 10", fn, x, {"size": S}, lambda x: f(x.view(-1, S), dim=-1))
         op("rows of +-1e4 and of equal values", fn, extreme, {"size": S}, lambda x: f(x.view(-1, S), dim=-1))
         op("one row (no size)", fn, x[:13], {}, lambda x: f(x, dim=-1))
-    seed = torch.tensor([2.0, 1.0, 0.1], dtype=F32)
-    op("seed002 softmax [2, 1, 0.1]", "softmax", seed, {}, lambda x: torch.softmax(x, dim=-1))
+    x3 = torch.tensor([2.0, 1.0, 0.1], dtype=F32)
+    op("numpy reference softmax [2, 1, 0.1]", "softmax", x3, {}, lambda x: torch.softmax(x, dim=-1))
     printed = [0.65900114, 0.24243297, 0.09856589]
     assert all(abs(a - b) <= 5e-9 for a, b in zip(cases[-1]["expected"], printed)), cases[-1]["expected"]
     x64 = np.array([2.0, 1.0, 0.1])
     assert np.allclose(softmax(x64), printed, rtol=0, atol=5e-9)
-    cases[-1]["seed_printed"] = printed
+    cases[-1]["printed"] = printed
 
     # sigmoid / relu
     x = torch.cat([randn(24, scale=4), f32([100, -100, 1e4, -1e4, 0, 20, -20, 50])])
@@ -773,7 +774,7 @@ if __name__ == "__main__":
     torch.set_num_threads(1)
     OUT.mkdir(parents=True, exist_ok=True)
     losses()
-    seeds()
+    reference_snippets()
     total = write("losses.json", {"cases": loss_cases})
     total += write("ops.json", {"cases": ops()})
     total += write("optim.json", {"cases": optim()})

@@ -5,7 +5,7 @@ committed.
 
 Needs torch (written against Debian's python3-torch 1.13.1) and numpy; imports
 python/reckit_models.py (the modules) and python/make_layer_fixtures.py (its float64 hand-written
-layer references and seed 003 classes). CI does not: the outputs are committed. Deterministic
+layer references and the DIEN tutorial's classes). CI does not: the outputs are committed. Deterministic
 (torch.manual_seed per section, one thread; a rerun writes identical bytes), a few seconds.
 
 Writes, under ts/test/fixtures/models/:
@@ -27,10 +27,11 @@ Writes, under ts/test/fixtures/models/:
 Every weight and input is a float32 value; the expected outputs come from
 copy.deepcopy(module).double() run on those exact values, stored as F32. Each case is also
 computed by independent float64 code (the formulas of MODELS.md, with make_layer_fixtures'
-hand-written MLP / DIN attention / GRU-cell references) and, where the flavours coincide, by seed
-003's own Interest module (DIEN: AUGRU with the seed's u,r,n cell, AGRU, AIGRU; softmax + scale
-attention). The script prints every max |diff| and fails above 1e-12. It also prints how far the
-float32 module is from the float64 reference (the precision a float32 implementation can expect).
+hand-written MLP / DIN attention / GRU-cell references) and, where the flavours coincide, by the
+DIEN tutorial's own Interest module (docs/conventions.md#test-oracles; DIEN: AUGRU with the
+tutorial's u,r,n cell, AGRU, AIGRU; softmax + scale attention). The script prints every max |diff|
+and fails above 1e-12. It also prints how far the float32 module is from the float64 reference (the
+precision a float32 implementation can expect).
 """
 import copy
 import json
@@ -199,7 +200,7 @@ def history_ids(vocabs, lengths, T, pad="random"):
 
 
 def mlp_ref(w, pre, cfg, x):
-    """Seed 003 MLP from its state dict (make_layer_fixtures.mlp_ref plus tanh)."""
+    """The DIEN tutorial's MLP from its state dict (make_layer_fixtures.mlp_ref plus tanh)."""
     act = cfg["activation"]
     if act != "tanh":
         return L.mlp_ref(w, pre, len(cfg["hidden"]), x, act, cfg.get("batchnorm", False), cfg.get("diceEps", 1e-8))
@@ -404,31 +405,31 @@ def sig(x):
     return 1 / (1 + torch.exp(-x))
 
 
-# ---------------------------------------------------------------- seed 003 Interest (verbatim but names)
+# ---------------------------------------------------------------- the DIEN tutorial's Interest (verbatim but names)
 
 
-class SeedDynamicGRU(nn.Module):
-    """Seed 003's DynamicGRU (gru_type AGRU -> AttentionGRUCell, AUGRU -> its u,r,n cell)."""
+class TutorialDynamicGRU(nn.Module):
+    """The DIEN tutorial's DynamicGRU (gru_type AGRU -> AttentionGRUCell, AUGRU -> its u,r,n cell)."""
 
     def __init__(self, input_size, hidden_size, bias=True, gru_type='AGRU'):
-        super(SeedDynamicGRU, self).__init__()
+        super(TutorialDynamicGRU, self).__init__()
         self.input_size = input_size
         self.hidden_size = hidden_size
         if gru_type == 'AGRU':
-            self.rnn = L.SeedAttentionGRUCell(input_size, hidden_size, bias)
+            self.rnn = L.TutorialAttentionGRUCell(input_size, hidden_size, bias)
         elif gru_type == 'AUGRU':
-            self.rnn = L.SeedAUGRUCellZRN(input_size, hidden_size, bias)
+            self.rnn = L.TutorialAUGRUCellZRN(input_size, hidden_size, bias)
 
     def forward(self, x, att_scores, hx=None):
-        return L.SeedDynamicGRU.forward(self, x, att_scores, hx)
+        return L.TutorialDynamicGRU.forward(self, x, att_scores, hx)
 
 
-class SeedInterest(nn.Module):
-    """Seed 003's Interest (AIGRU / AGRU / AUGRU paths), dropout arguments dropped."""
+class TutorialInterest(nn.Module):
+    """The DIEN tutorial's Interest (AIGRU / AGRU / AUGRU paths), dropout arguments dropped."""
 
     def __init__(self, input_size, gru_type='AUGRU', att_hidden_layers=[80, 40], att_batchnorm=True,
                  att_activation='prelu', use_negsampling=False):
-        super(SeedInterest, self).__init__()
+        super(TutorialInterest, self).__init__()
         self.gru_type = gru_type
         self.use_negsampling = use_negsampling
         self.interest_extractor = nn.GRU(input_size=input_size, hidden_size=input_size, batch_first=True,
@@ -441,8 +442,8 @@ class SeedInterest(nn.Module):
             self.interest_evolution = nn.GRU(input_size=input_size, hidden_size=input_size, batch_first=True,
                                              bidirectional=False)
         else:
-            self.interest_evolution = SeedDynamicGRU(input_size=input_size, hidden_size=input_size,
-                                                     gru_type=gru_type)
+            self.interest_evolution = TutorialDynamicGRU(input_size=input_size, hidden_size=input_size,
+                                                         gru_type=gru_type)
 
     @staticmethod
     def get_last_state(states, keys_length):
@@ -494,25 +495,25 @@ class SeedInterest(nn.Module):
                                                  enforce_sorted=False)
             outputs, _ = pad_packed_sequence(self.interest_evolution(packed_interests, packed_scores),
                                              batch_first=True)
-            outputs = SeedInterest.get_last_state(outputs, keys_length.squeeze())
+            outputs = TutorialInterest.get_last_state(outputs, keys_length.squeeze())
         return outputs, aloss
 
 
-def seed_interest_check(label, model, batch):
-    """Seed 003's Interest, loaded with the DIEN's interest.* weights, on the rows with length >= 1."""
+def tutorial_interest_check(label, model, batch):
+    """The DIEN tutorial's Interest, loaded with the DIEN's interest.* weights, on the rows with length >= 1."""
     cfg = model.config
     a = cfg["attention"]
     assert a["softmax"] and a["scale"] and a.get("diceEps") is None
     gru = cfg["gru"]
     assert gru in ("AGRU", "AIGRU") or cfg.get("gateOrder") == "zrn" and cfg.get("augruForm", "paper") == "paper"
     aux = cfg.get("auxiliary")
-    seed = SeedInterest(model.Eb, gru, a["hidden"], a["batchnorm"], L.SEED_ACT[a["activation"]],
-                        use_negsampling=aux is not None)
+    ref = TutorialInterest(model.Eb, gru, a["hidden"], a["batchnorm"], L.TUTORIAL_ACT[a["activation"]],
+                           use_negsampling=aux is not None)
     if aux is not None:
-        seed.auxiliary_net = R.AuxiliaryNet(2 * model.Eb, aux["hidden"], L.SEED_ACT[aux["activation"]])
+        ref.auxiliary_net = R.AuxiliaryNet(2 * model.Eb, aux["hidden"], L.TUTORIAL_ACT[aux["activation"]])
     state = OrderedDict((k[len("interest."):], v) for k, v in model.state_dict().items() if k.startswith("interest."))
-    seed.load_state_dict(state, strict=True)
-    seed = seed.double().eval()
+    ref.load_state_dict(state, strict=True)
+    ref = ref.double().eval()
     m64 = copy.deepcopy(model).double().eval()
     b64 = to64(batch)
     with torch.no_grad():
@@ -521,10 +522,10 @@ def seed_interest_check(label, model, batch):
         final, aux_loss, _ = m64.interest(q, keys, lengths, neg)
         rows = lengths > 0
         assert rows.sum() > 1
-        s_final, s_aux = seed(q[rows], keys[rows], lengths[rows], None if neg is None else neg[rows])
-    check(f"{label}: final interest vs seed 003 Interest", final[rows], s_final)
+        s_final, s_aux = ref(q[rows], keys[rows], lengths[rows], None if neg is None else neg[rows])
+    check(f"{label}: final interest vs the tutorial's Interest", final[rows], s_final)
     if aux is not None and neg is not None:
-        check(f"{label}: auxLoss vs seed 003 Interest", aux_loss, s_aux)
+        check(f"{label}: auxLoss vs the tutorial's Interest", aux_loss, s_aux)
 
 
 # ---------------------------------------------------------------- FM
@@ -568,7 +569,7 @@ def din():
         check(f"DIN {name}: probabilities", out["probabilities"], sig(ref))
         return out
 
-    # seed 003 style: softmax + scale, dice; two history fields, the category with its own table
+    # DIEN tutorial style: softmax + scale, dice; two history fields, the category with its own table
     cfg = {"tables": TABLES, "sparse": ["user", "item", "cat"],
            "history": ["item", {"target": "cat", "table": "hist_cat"}],
            "attention": {"hidden": [8, 4], "activation": "dice", "batchnorm": True, "softmax": True, "scale": True},
@@ -636,7 +637,7 @@ def dien():
     hist = history_ids([60, 12], lens, T)
     neg = history_ids([60, 12], lengths_t([T] * B), T)
 
-    def run(name, model, batch, note="", wslug=None, seed=False):
+    def run(name, model, batch, note="", wslug=None, interest_check=False):
         out = add_case(name, model, batch, note, wslug)
         logits, aux, _ = dien_ref(model.config, L.d64(model.state_dict()), batch)
         check(f"DIEN {name}: logits vs hand reference", out["logits"], logits)
@@ -644,8 +645,8 @@ def dien():
         assert (aux is None) == ("auxLoss" not in out), name
         if aux is not None:
             check(f"DIEN {name}: auxLoss vs hand reference", out["auxLoss"], aux)
-        if seed:
-            seed_interest_check(f"DIEN {name}", model, batch)
+        if interest_check:
+            tutorial_interest_check(f"DIEN {name}", model, batch)
         return out
 
     def make(**kw):
@@ -672,8 +673,9 @@ def dien():
                                         "lengths": l1, "negHistory": neg[:1].clone()}, "", ws)
 
     m = make(gru="AUGRU", augruForm="paper", gateOrder="zrn", auxiliary=aux)
-    run("AUGRU paper zrn (seed 003 cell), auxiliary", m, full,
-        "weights u,r,n (seed 003's AttentionUpdateGateGRUCell); checked against seed 003's Interest", seed=True)
+    run("AUGRU paper zrn (tutorial cell), auxiliary", m, full,
+        "weights u,r,n (the tutorial's AttentionUpdateGateGRUCell); checked against the tutorial's Interest",
+        interest_check=True)
 
     m = make(gru="AUGRU", augruForm="xdl", gateOrder="rzn", auxiliary=aux, dense=2,
              attention={**base["attention"], "scale": False})
@@ -685,12 +687,12 @@ def dien():
 
     m = make(gru="AGRU", auxiliary=aux)
     run("AGRU (2H cell), auxiliary", m, full,
-        "seed 003 AttentionGRUCell: weights [2H, .] rows r, n; h' = (1-a)*h + a*n; checked against seed 003's "
-        "Interest", seed=True)
+        "the tutorial's AttentionGRUCell: weights [2H, .] rows r, n; h' = (1-a)*h + a*n; checked against the "
+        "tutorial's Interest", interest_check=True)
 
     m = make(gru="AIGRU", auxiliary=aux, attention={**base["attention"], "activation": "prelu"})
     run("AIGRU, auxiliary", m, full, "nn.GRU over a*interests (keys interest.interest_evolution.weight_ih_l0, ...); "
-        "checked against seed 003's Interest", seed=True)
+        "checked against the tutorial's Interest", interest_check=True)
 
     m = make(gru="AUGRU", attention={"hidden": [8], "activation": "sigmoid", "batchnorm": False,
                                      "softmax": False, "scale": False},
@@ -757,7 +759,8 @@ def fibinet():
     run("bilinear each, sigmoid excitation scale 2, senet biases, dense D=2",
         {**base, "dense": 2, "senet": {"reduction": 3, "excitation": "sigmoid", "scale": 2}, "bilinear": "each",
          "mlp": {"hidden": [8], "activation": "prelu", "batchnorm": False}}, dense=True,
-        note="seed 001's SENet (dense layers with biases, ReLU, sigmoid x 2); senet.bias omitted: default true; "
+        note="the sigmoid x 2 SENet variant (dense layers with biases, ReLU, sigmoid x 2); "
+        "senet.bias omitted: default true; "
         "bilinear.{i} for the first field i of the pair")
     run("bilinear interaction, relu excitation scale 1, senet biases",
         {**base, "senet": {"reduction": 2, "excitation": "relu", "scale": 1, "bias": True},

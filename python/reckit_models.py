@@ -36,8 +36,10 @@ and returns a dict of outputs: logits, probabilities (all CTR models), auxLoss (
 output / weights (SENet). Integer inputs may be int32 (they are cast to int64).
 
 Dropout is not part of the models (reckit serves at inference, model.eval()). The MLP, Dice,
-attention unit and the attention GRU cells are seed 003's classes (so the state-dict keys are the
-ones MODELS.md lists: `<module>.mlp.dense{i}.weight`, ...).
+attention unit and the attention GRU cells are the classes of the DIEN tutorial (chapter 7-8 of
+lyhue1991/eat_pytorch_in_20_days, after GitHub-HongweiZhang/prediction-flow; see
+docs/conventions.md#test-oracles), so the state-dict keys are the ones MODELS.md lists:
+`<module>.mlp.dense{i}.weight`, ...
 
 History lengths: torch's pack_padded_sequence rejects rows of length 0, so DIEN runs its packed
 GRUs only on the rows with length >= 1 and leaves zeros elsewhere (interests 0, final interest 0).
@@ -59,11 +61,12 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 __all__ = ["FM", "DIN", "DIEN", "MMoE", "FiBiNET", "SENet", "YouTubeDNN", "export", "load", "MODELS"]
 
 
-# ---------------------------------------------------------------- seed 003 building blocks
+# ---------------------------------------------------------------- the DIEN tutorial's building blocks
 
 
 class Dice(nn.Module):
-    """Seed 003's Dice: p = sigmoid(BN(x)); out = alpha * (1 - p) * x + p * x (BN eps 1e-8)."""
+    """The DIEN tutorial's Dice (Zhou et al. 2018): p = sigmoid(BN(x)); out = alpha * (1 - p) * x + p * x
+    (BN eps 1e-8)."""
 
     def __init__(self, emb_size, dim=2, epsilon=1e-8):
         super(Dice, self).__init__()
@@ -93,7 +96,7 @@ class Identity(nn.Module):
 
 
 def get_activation_layer(name, hidden_size=None, dice_dim=2):
-    """Seed 003's activation factory ('linear' = Identity, 'dice' = Dice, else nn.<Name>())."""
+    """The DIEN tutorial's activation factory ('linear' = Identity, 'dice' = Dice, else nn.<Name>())."""
     name = name.lower()
     name_dict = {x.lower(): x for x in dir(nn) if '__' not in x and 'Z' >= x[0] >= 'A'}
     if name == "linear":
@@ -107,7 +110,7 @@ def get_activation_layer(name, hidden_size=None, dice_dim=2):
 
 
 class MLP(nn.Module):
-    """Seed 003's MLP: Linear -> [BatchNorm1d] -> activation per hidden layer (keys mlp.dense{i}, ...)."""
+    """The DIEN tutorial's MLP: Linear -> [BatchNorm1d] -> activation per hidden layer (keys mlp.dense{i}, ...)."""
 
     def __init__(self, input_size, hidden_layers, dropout=0.0, batchnorm=True, activation='relu'):
         super(MLP, self).__init__()
@@ -129,9 +132,9 @@ class MLP(nn.Module):
 
 
 class AttentionGRUCell(nn.Module):
-    """Seed 003's AGRU cell: weights [2H, .] rows (r, n); h' = (1 - a) * h + a * n."""
+    """The DIEN tutorial's AGRU cell (AttentionGRUCell): weights [2H, .] rows (r, n); h' = (1 - a) * h + a * n."""
 
-    GATES = 2  # rows of H in the weights (seed 003: `2 * hidden_size`)
+    GATES = 2  # rows of H in the weights (the tutorial: `2 * hidden_size`)
 
     def __init__(self, input_size, hidden_size, bias=True):
         super().__init__()
@@ -166,13 +169,14 @@ class AttentionGRUCell(nn.Module):
 
 
 class AUGRUCell(AttentionGRUCell):
-    """AUGRU cell, weights [3H, .] in `gate_order` ("rzn": PyTorch's r, z, n as seed 003's first
-    cell and DeepCTR-Torch; "zrn": seed 003's DIEN AttentionUpdateGateGRUCell u, r, n).
+    """AUGRU cell, weights [3H, .] in `gate_order` ("rzn": PyTorch's r, z, n as the DIEN tutorial's
+    introductory cell and DeepCTR-Torch; "zrn": u, r, n as the AttentionUpdateGateGRUCell of the
+    tutorial's DIEN model and FuxiCTR).
 
-    form "paper" (DIEN paper, seed 003, DeepCTR-Torch): u = a * z, h' = (1 - u) * h + u * n,
+    form "paper" (DIEN paper, the DIEN tutorial, DeepCTR-Torch): u = a * z, h' = (1 - u) * h + u * n,
     n = tanh(W_in x + b_in + r * (W_hn h + b_hn)).
-    form "xdl" (Alibaba XDL / OpenVINO AUGRUCell): u' = (1 - a) * z, h' = u' * h + (1 - u') * n,
-    n = tanh(W_in x + b_in + W_hn (r * h) + b_hn).
+    form "xdl" (DIEN's official TensorFlow code, Alibaba XDL / OpenVINO AUGRUCell): u' = (1 - a) * z,
+    h' = u' * h + (1 - u') * n, n = tanh(W_in x + b_in + W_hn (r * h) + b_hn).
     """
 
     GATES = 3
@@ -208,7 +212,7 @@ class AUGRUCell(AttentionGRUCell):
 
 
 class DynamicGRU(nn.Module):
-    """Seed 003's DynamicGRU loop over packed sequences (the cell is the `rnn` attribute)."""
+    """The DIEN tutorial's DynamicGRU loop over packed sequences (the cell is the `rnn` attribute)."""
 
     def __init__(self, cell):
         super().__init__()
@@ -232,7 +236,7 @@ class DynamicGRU(nn.Module):
 
 
 class AuxiliaryNet(nn.Module):
-    """Seed 003's AuxiliaryNet: Linear -> activation per hidden layer, final_layer, sigmoid."""
+    """The DIEN tutorial's AuxiliaryNet: Linear -> activation per hidden layer, final_layer, sigmoid."""
 
     def __init__(self, input_size, hidden_layers, activation='sigmoid'):
         super().__init__()
@@ -258,7 +262,7 @@ ACTIVATIONS = {"relu": "relu", "prelu": "prelu", "dice": "dice", "sigmoid": "sig
 
 
 def build_mlp(input_size, cfg):
-    """Seed 003 MLP from an MLP config {hidden, activation, batchnorm (default false), diceEps?}."""
+    """The DIEN tutorial's MLP from an MLP config {hidden, activation, batchnorm (default false), diceEps?}."""
     activation = cfg.get("activation", "relu")
     assert activation in ACTIVATIONS, f"unknown activation {activation!r}"
     mlp = MLP(input_size, list(cfg["hidden"]), batchnorm=bool(cfg.get("batchnorm", False)),
@@ -345,7 +349,7 @@ def history_fields(history, sparse):
 
 
 class FM(_Embedded):
-    """Factorization Machine (Rendle 2010, "Factorization Machines"; seed 001).
+    """Factorization Machine (Rendle 2010, "Factorization Machines", ICDM).
 
     logit = bias + sum_f linear_f[id_f] + w . dense + 1/2 sum_k [(sum_i v_ik x_i)^2 - sum_i v_ik^2 x_i^2]
     over the one-hot sparse fields (x = 1, v = embedding row) and the dense features
@@ -386,7 +390,7 @@ class FM(_Embedded):
 
 
 class AttentionUnit(nn.Module):
-    """DIN's local activation unit (seed 003 `Attention`, same keys mlp.mlp.dense{i}..., fc) with
+    """DIN's local activation unit (the DIEN tutorial's `Attention`, same keys mlp.mlp.dense{i}..., fc) with
     two switches: softmax (masked softmax over valid steps; a row without valid steps gets all-zero
     scores) or raw scores with padded scores 0 (DeepCTR-Torch); scale (divide raw scores by sqrt(E))."""
 
@@ -450,7 +454,7 @@ class _Behaviour(_Embedded):
 
 class DIN(_Behaviour):
     """Deep Interest Network (Zhou et al. 2018, "Deep Interest Network for Click-Through Rate
-    Prediction"): attention-pooled behaviours (seed 003's attention unit, module `attention`)
+    Prediction"): attention-pooled behaviours (the DIEN tutorial's attention unit, module `attention`)
     concatenated with dense and sparse embeddings -> `mlp` -> `final_layer`."""
 
     def __init__(self, config):
@@ -470,7 +474,7 @@ class DIN(_Behaviour):
 
 
 class Interest(nn.Module):
-    """Seed 003's Interest: GRU interest extractor, attention, interest evolution
+    """The DIEN tutorial's Interest: GRU interest extractor, attention, interest evolution
     (AUGRU / AGRU via DynamicGRU, AIGRU via nn.GRU over a * interests), auxiliary net."""
 
     def __init__(self, input_size, config):
@@ -531,7 +535,7 @@ class Interest(nn.Module):
 
 class DIEN(_Behaviour):
     """Deep Interest Evolution Network (Zhou et al. 2019, "Deep Interest Evolution Network for
-    Click-Through Rate Prediction"; seed 003): GRU interest extractor, DIN attention, AUGRU / AGRU /
+    Click-Through Rate Prediction", AAAI): GRU interest extractor, DIN attention, AUGRU / AGRU /
     AIGRU interest evolution (module `interest`), optional auxiliary loss; the final interest joins
     dense and sparse embeddings -> `mlp` -> `final_layer`."""
 
@@ -557,7 +561,7 @@ class DIEN(_Behaviour):
 
 class MMoE(_Embedded):
     """Multi-gate Mixture-of-Experts (Ma et al. 2018, "Modeling Task Relationships in Multi-task
-    Learning with Multi-gate Mixture-of-Experts"; seed 001): ReLU(Linear) experts, per-task softmax
+    Learning with Multi-gate Mixture-of-Experts", KDD): ReLU(Linear) experts, per-task softmax
     gates, optional per-task tower MLP, per-task Linear head."""
 
     def __init__(self, config):
@@ -596,8 +600,8 @@ class MMoE(_Embedded):
 class SENet(nn.Module):
     """Squeeze-and-Excitation over fields (Hu et al. 2018, "Squeeze-and-Excitation Networks"; as
     FiBiNET uses it): z = mean over E; a = scale * act(fc2(ReLU(fc1(z)))); output = a * x per field.
-    Config {fields, reduction, excitation: "relu" (DeepCTR-Torch) | "sigmoid" (seed 001),
-    scale (DeepCTR-Torch 1, seed 001 2), bias (default true: fc1.bias / fc2.bias present), prefix?}.
+    Config {fields, reduction, excitation: "relu" (DeepCTR-Torch) | "sigmoid" (the 2 * sigmoid variant),
+    scale (DeepCTR-Torch 1, the 2 * sigmoid variant 2), bias (default true: fc1.bias / fc2.bias present), prefix?}.
     forward({"x": [B, F, E]}) -> {"output": [B, F, E], "weights": a [B, F]}."""
 
     def __init__(self, config):

@@ -112,7 +112,7 @@ describe('curves: ties and edge cases by hand', () => {
 });
 
 describe('boxes', () => {
-  test('the seed (002) pixel-inclusive form and the continuous form', () => {
+  test('the Pascal VOC pixel-inclusive form and the continuous form', () => {
     // [0,0,9,9] and [5,5,14,14] as inclusive pixels: 5×5 of 10×10 + 10×10 − 25.
     expect(iou([0, 0, 9, 9], [5, 5, 14, 14], { offset: 1 })).toBe(25 / 175);
     expect(iou([0, 0, 2, 2], [1, 1, 3, 3])).toBe(1 / 7);

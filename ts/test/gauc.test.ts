@@ -4,25 +4,26 @@ import { naiveGauc, rng, shuffle } from './oracle.js';
 
 const close = (a: number, b: number, tol = 1e-12) => expect(Math.abs(a - b)).toBeLessThanOrEqual(tol);
 
-// ../shared/seeds/000 `test_auc`: groups 0, 1, 2 with weights {0: 1, 1: 1, 2: 1}.
-const seed = {
+// The worked GAUC example (`test_auc` in the NumPy reference snippets, docs/conventions.md):
+// groups 0, 1, 2 with weights {0: 1, 1: 1, 2: 1}.
+const worked = {
   labels: [1, 0, 0, 0, 1, 0, 1, 0, 0, 1],
   scores: [0.9, 0.4, 0.3, 0.1, 0.35, 0.6, 0.65, 0.32, 0.8, 0.7],
   groups: [0, 0, 0, 1, 1, 1, 2, 2, 2, 2],
 };
 
-describe('gauc: the seed example', () => {
+describe('gauc: the worked example', () => {
   // Group 0: the positive 0.9 beats both negatives → 1. Group 1: 0.35 beats 0.1, loses to
   // 0.6 → ½. Group 2: positives 0.65, 0.7 vs negatives 0.32, 0.8 → 2/4 = ½.
   test('uniform weights: (1 + ½ + ½) / 3', () => {
-    expect(gauc(seed.labels, seed.scores, seed.groups, { weighting: 'uniform' })).toBeCloseTo(2 / 3, 15);
-    expect(gauc(seed.labels, seed.scores, seed.groups, { groupWeights: { 0: 1, 1: 1, 2: 1 } })).toBeCloseTo(2 / 3, 15);
+    expect(gauc(worked.labels, worked.scores, worked.groups, { weighting: 'uniform' })).toBeCloseTo(2 / 3, 15);
+    expect(gauc(worked.labels, worked.scores, worked.groups, { groupWeights: { 0: 1, 1: 1, 2: 1 } })).toBeCloseTo(2 / 3, 15);
   });
   test('impressions (default): (3·1 + 3·½ + 4·½) / 10', () => {
-    expect(gauc(seed.labels, seed.scores, seed.groups)).toBeCloseTo(0.65, 15);
+    expect(gauc(worked.labels, worked.scores, worked.groups)).toBeCloseTo(0.65, 15);
   });
   test('clicks: (1·1 + 1·½ + 2·½) / 4', () => {
-    expect(gauc(seed.labels, seed.scores, seed.groups, { weighting: 'clicks' })).toBeCloseTo(0.625, 15);
+    expect(gauc(worked.labels, worked.scores, worked.groups, { weighting: 'clicks' })).toBeCloseTo(0.625, 15);
   });
 });
 
@@ -79,15 +80,15 @@ describe('gauc: edge cases', () => {
     expect(r).toEqual({ value: 0.5, groups: 2, skippedGroups: 0 });
   });
   test('async twins equal the sync results', async () => {
-    expect(await gaucAsync(seed.labels, seed.scores, seed.groups, { weighting: 'uniform' })).toBe(
-      gauc(seed.labels, seed.scores, seed.groups, { weighting: 'uniform' }),
+    expect(await gaucAsync(worked.labels, worked.scores, worked.groups, { weighting: 'uniform' })).toBe(
+      gauc(worked.labels, worked.scores, worked.groups, { weighting: 'uniform' }),
     );
-    expect(await gaucReportAsync(seed.labels, seed.scores, seed.groups)).toEqual(gaucReport(seed.labels, seed.scores, seed.groups));
+    expect(await gaucReportAsync(worked.labels, worked.scores, worked.groups)).toEqual(gaucReport(worked.labels, worked.scores, worked.groups));
   });
 });
 
 describe('gauc: bad input is a clear error', () => {
-  const { labels, scores, groups } = seed;
+  const { labels, scores, groups } = worked;
   test.each([
     ['groups of the wrong length', () => gauc(labels, scores, groups.slice(1)), RangeError, /^groups: has length 9, expected 10/],
     ['unknown weighting', () => gauc(labels, scores, groups, { weighting: 'views' as never }), RangeError, /^weighting: unknown weighting "views"/],

@@ -1,6 +1,6 @@
 /**
  * Losses and their gradients against PyTorch (float64 autograd on float32-representable inputs,
- * python/make_loss_fixtures.py), the seeds' printed values, and bad input.
+ * python/make_loss_fixtures.py), the NumPy reference snippets' printed values, and bad input.
  */
 import { describe, expect, test } from 'vitest';
 import * as reckit from 'reckit';
@@ -44,8 +44,8 @@ function checkGrad(got: unknown, want: Grad, f32: boolean, illConditioned: boole
   }
 }
 
-const torchCases = fixtures.cases.filter((c) => !c.name.startsWith('seed')) as Case[];
-const seedCases = fixtures.cases.filter((c) => c.name.startsWith('seed')) as Case[];
+const torchCases = fixtures.cases.filter((c) => !c.name.startsWith('numpy reference')) as Case[];
+const numpyCases = fixtures.cases.filter((c) => c.name.startsWith('numpy reference')) as Case[];
 
 describe.each(['f64', 'f32'])('losses = PyTorch (float64 autograd), %s inputs', (dtype) => {
   const f32 = dtype === 'f32';
@@ -61,8 +61,8 @@ describe.each(['f64', 'f32'])('losses = PyTorch (float64 autograd), %s inputs', 
   });
 });
 
-describe('the seeds print these values', () => {
-  test.each(seedCases.map((c) => [c.name, c] as const))('%s', (_, c) => {
+describe('the NumPy reference snippets print these values', () => {
+  test.each(numpyCases.map((c) => [c.name, c] as const))('%s', (_, c) => {
     close(call(c.fn, ...inputs(c, false), c.options), c.expected.value as number, c.tol ?? 1e-12);
   });
 });

@@ -1,4 +1,4 @@
-/** Ranking metrics @K over many queries: the seed, sklearn's ndcg_score, the plain definitions. */
+/** Ranking metrics @K over many queries: the worked example, sklearn's ndcg_score, the plain definitions. */
 import { describe, expect, test } from 'vitest';
 import {
   f1AtK, hitRateAtK, mapAtK, mapAtKAsync, mrrAtK, ndcgAtK, ndcgAtKAsync, precisionAtK, rankingMetrics, rankingMetricsAsync,
@@ -11,11 +11,11 @@ const close = (a: number, b: number, tol = 1e-12) =>
   Number.isNaN(b) ? expect(a).toBeNaN() : expect(Math.abs(a - b)).toBeLessThanOrEqual(tol);
 const METRICS = ['precision', 'recall', 'ndcg', 'hitRate', 'f1', 'map', 'mrr'] as const;
 
-describe('the seed (000 test_metrics)', () => {
+describe('the worked ranking example (test_metrics)', () => {
   // Ten items, K = 10; the relevant ones score 0.9, 0.8, 0.7: ranks 1, 2, 3.
   const y = [1, 0, 0, 1, 0, 0, 0, 1, 0, 0];
   const p = [0.9, 0.2, 0.3, 0.8, 0.1, 0.4, 0.5, 0.7, 0.6, 0.1];
-  test('recall 1, precision 0.3, ndcg 1, hr 1, f1 2·0.3/1.3, ap 1, rr 1 (the seed formulas)', () => {
+  test('recall 1, precision 0.3, ndcg 1, hr 1, f1 2·0.3/1.3, ap 1, rr 1 (the reference formulas)', () => {
     const m = rankingMetrics(y, p, { k: 10 }).at[10];
     expect(m.recall).toBe(1);
     expect(m.precision).toBe(0.3);
