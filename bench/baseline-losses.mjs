@@ -3,7 +3,7 @@
 // Math.log and Math.log1p, stable softplus max(x, 0) + log1p(exp(−|x|)), and the gradient
 // written into a Float32Array as the loop goes. Every loss is reduction 'mean' (sum of the
 // rows / rows) and returns { value, grad }, grad = d(value)/d(predictions), with the same
-// definitions as reckit (/tmp/spec.md, ts/src/losses.ts): torch.clamp's rule at kinks (the
+// definitions as reckit (/tmp/spec.md, ts/src/train/losses.ts): torch.clamp's rule at kinks (the
 // gradient passes at exactly 0), zero gradient where a probability clip binds.
 
 const softplus = (x) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));

@@ -1,4 +1,4 @@
-"""Oracle fixtures for importing DeepCTR-Torch's DIN and DIEN checkpoints (ts/src/deepctr.ts).
+"""Oracle fixtures for importing DeepCTR-Torch's DIN and DIEN checkpoints (ts/src/nn/deepctr.ts).
 
     /usr/bin/python3 -m pip install --no-deps --target /root/.cache/reckit/deepctr deepctr-torch==0.3.0
     /usr/bin/python3 python/make_deepctr_fixtures.py [--deepctr /root/.cache/reckit/deepctr]
@@ -13,7 +13,7 @@ Writes, under ts/test/fixtures/deepctr/:
 
 - cases.json: {"deepctrTorch": version, "cases": [...]}, each case
     {"name", "spec", "weights", "weightsStoredOnce"?, "io", "note"}
-  "spec" is the DeepCTRSpec that fromDeepCTR takes (ts/src/deepctr.ts): the model's
+  "spec" is the DeepCTRSpec that fromDeepCTR takes (ts/src/nn/deepctr.ts): the model's
   dnn_feature_columns as JSON (`feature_spec` below) plus its constructor arguments.
 - <name>.state.safetensors: model.state_dict() as it comes out (float tensors F32, BatchNorm
   num_batches_tracked I64 scalars; AUGRU's shared bias under both bias_ih and bias_hh).
