@@ -341,50 +341,115 @@ function permuteColumns(w: Tensor, from: Int32Array): Tensor {
  * naming the key or spec field.
  */
 export function fromDeepCTR(stateDict: Map<string, Tensor> | Record<string, Tensor>, spec: DeepCTRSpec): DeepCTRImport {
+  const dien = readModel(spec) === 'DIEN';
+  const s = new StateDict(stateDict);
+  const features = readFeatures(spec, dien);
+  const tables = moveTables(s, features);
+  const history = historyFields(features);
+  const input = dnnInputOrder(features, history.width, dien);
+  const layers = readLayers(spec, dien);
+  moveAttentionAndDnn(s, layers, input, dien);
+  const base = dinConfig(features, tables, history.fields, layers, input.dense);
+  const columns: DeepCTRColumns = {
+    sparse: features.sparse.map((c) => c.name),
+    dense: features.dense.map((d) => d.name),
+    history: history.keys.map((k) => k.name),
+    lengths: features.lengthName,
+  };
+  if (!dien) {
+    s.finish('DIN');
+    return { model: 'DIN', weights: s.out, config: base, columns };
+  }
+  const gru = readGruType(spec);
+  dienCells(s, gru, history.width);
+  const config = dienConfig(base, gru);
+  if (features.negsampling) {
+    config.auxiliary = moveAuxiliaryNet(s, history.width);
+    columns.negHistory = history.negs.map((c) => c.name);
+  }
+  s.finish(`DIEN (gruType '${gru}', useNegsampling ${features.negsampling})`);
+  return { model: 'DIEN', weights: s.out, config, columns };
+}
+
+/** A VarLenSparseFeat: an embedding column with its optional length column. */
+interface VarLenColumn extends Column {
+  lengthName?: string;
+}
+
+/** A DenseFeat: `dim` columns of `batch.dense`. */
+interface DenseColumn {
+  name: string;
+  dim: number;
+}
+
+/** The spec's feature columns, validated and classified. */
+interface Features {
+  /** The SparseFeats, in spec order. */
+  sparse: Column[];
+  /** The VarLenSparseFeats, in spec order. */
+  varlen: VarLenColumn[];
+  /** The DenseFeats, in spec order. */
+  dense: DenseColumn[];
+  /** `historyFeatureList`: the history targets' names. */
+  history: Set<string>;
+  /** The `hist_<target>` columns, in spec order. */
+  histCols: Column[];
+  /** The `neg_hist_<target>` columns, in spec order. */
+  negCols: Column[];
+  /** DIEN with `useNegsampling`. */
+  negsampling: boolean;
+  /** The batch's length column: the first `lengthName`. */
+  lengthName: string;
+}
+
+/** reckit's history fields, with the columns they are built from. */
+interface History {
+  /** Field i: query column i with key column i. */
+  fields: HistoryField[];
+  /** The key (`hist_*`) columns, grouped. */
+  keys: Column[];
+  /** The `neg_hist_*` columns, grouped. */
+  negs: Column[];
+  /** E: the summed key dimensions (the interest width). */
+  width: number;
+}
+
+/** The first DNN layer's input: the widths of its parts and, per reckit column, DeepCTR's column. */
+interface DnnInput {
+  dense: number;
+  sparse: number;
+  interest: number;
+  /** reckit column → DeepCTR column. */
+  from: Int32Array;
+}
+
+/** One DeepCTR-Torch `DNN`'s sizes and activation. */
+interface MlpLayers {
+  hidden: number[];
+  activation: MlpActivation;
+  batchnorm: boolean;
+}
+
+/** The attention unit's and the DNN's sizes and activations. */
+interface Layers {
+  attention: MlpLayers & { softmax: boolean };
+  dnn: MlpLayers;
+}
+
+type GruType = 'AUGRU' | 'AGRU' | 'AIGRU';
+
+/** `spec` must be an object naming a DIN or a DIEN: its model. */
+function readModel(spec: DeepCTRSpec): 'DIN' | 'DIEN' {
   if (typeof spec !== 'object' || spec === null) throw new TypeError(`spec: expected an object, got ${describe(spec)}`);
   const kind = spec.model;
   if (kind !== 'DIN' && kind !== 'DIEN') throw new RangeError(`spec.model: expected 'DIN' or 'DIEN', got ${JSON.stringify(kind)}`);
-  const dien = kind === 'DIEN';
-  const s = new StateDict(stateDict);
+  return kind;
+}
 
-  // ---- the feature columns
-  if (!Array.isArray(spec.features)) throw new TypeError(`spec.features: expected an array (dnn_feature_columns), got ${describe(spec.features)}`);
-  const sparse: Column[] = [];
-  const varlen: (Column & { lengthName?: string })[] = [];
-  const dense: { name: string; dim: number }[] = [];
-  const names = new Set<string>();
-  spec.features.forEach((f, i) => {
-    if (typeof f !== 'object' || f === null) throw new TypeError(`spec.features[${i}]: expected an object, got ${describe(f)}`);
-    const name = str(`features[${i}].name`, f.name);
-    if (names.has(name)) throw new RangeError(`spec.features[${i}]: '${name}' is given twice`);
-    names.add(name);
-    if (f.type === 'DenseFeat') {
-      dense.push({ name, dim: f.dimension === undefined ? 1 : positiveInt(`features[${i}].dimension`, f.dimension) });
-      return;
-    }
-    if (f.type !== 'SparseFeat' && f.type !== 'VarLenSparseFeat') {
-      throw new RangeError(`spec.features[${i}].type: expected 'SparseFeat', 'DenseFeat' or 'VarLenSparseFeat', got ${JSON.stringify((f as { type?: unknown }).type)}`);
-    }
-    const col: Column = {
-      name,
-      table: f.embeddingName === undefined ? name : str(`features[${i}].embeddingName`, f.embeddingName),
-      vocab: positiveInt(`features[${i}].vocabularySize`, f.vocabularySize),
-      dim: f.embeddingDim === undefined ? 4 : positiveInt(`features[${i}].embeddingDim`, f.embeddingDim),
-      group: f.groupName === undefined ? 'default_group' : str(`features[${i}].groupName`, f.groupName),
-    };
-    if (f.type === 'SparseFeat') sparse.push(col);
-    else varlen.push({ ...col, lengthName: f.lengthName === undefined || f.lengthName === null ? undefined : str(`features[${i}].lengthName`, f.lengthName) });
-  });
-  if (!Array.isArray(spec.historyFeatureList) || spec.historyFeatureList.length === 0) {
-    throw new TypeError(`spec.historyFeatureList: expected a non-empty array of SparseFeat names, got ${describe(spec.historyFeatureList)}`);
-  }
-  const history = new Set<string>();
-  spec.historyFeatureList.forEach((h, i) => {
-    const name = str(`historyFeatureList[${i}]`, h);
-    if (!sparse.some((c) => c.name === name)) throw new RangeError(`spec.historyFeatureList[${i}]: '${name}' is not a SparseFeat of spec.features`);
-    if (!varlen.some((c) => c.name === `hist_${name}`)) throw new RangeError(`spec.historyFeatureList[${i}]: no VarLenSparseFeat 'hist_${name}' in spec.features`);
-    history.add(name);
-  });
+/** Validates and classifies the feature columns: sparse / varlen / dense, histories, negative histories, lengths. */
+function readFeatures(spec: DeepCTRSpec, dien: boolean): Features {
+  const { sparse, varlen, dense } = readColumns(spec.features);
+  const history = readHistoryList(spec.historyFeatureList, sparse, varlen);
   const negsampling = dien && bool('useNegsampling', spec.useNegsampling, false);
   const histCols = varlen.filter((c) => c.name.startsWith('hist_') && history.has(c.name.slice(5)));
   const negCols = varlen.filter((c) => c.name.startsWith('neg_hist_') && history.has(c.name.slice(9)));
@@ -395,19 +460,76 @@ export function fromDeepCTR(stateDict: Map<string, Tensor> | Record<string, Tens
   }
   const lengthCol = varlen.find((c) => c.lengthName !== undefined);
   if (!lengthCol) throw new TypeError('spec.features: no VarLenSparseFeat has a lengthName (DeepCTR-Torch\'s DIN/DIEN read the history lengths from it)');
+  return { sparse, varlen, dense, history, histCols, negCols, negsampling, lengthName: lengthCol.lengthName! };
+}
 
-  // ---- embedding tables: DeepCTR builds one per embedding name, the last column defining it wins
+/** `spec.features` split into SparseFeat, VarLenSparseFeat and DenseFeat columns (names unique). */
+function readColumns(features: DeepCTRFeature[]): Pick<Features, 'sparse' | 'varlen' | 'dense'> {
+  if (!Array.isArray(features)) throw new TypeError(`spec.features: expected an array (dnn_feature_columns), got ${describe(features)}`);
+  const out: Pick<Features, 'sparse' | 'varlen' | 'dense'> = { sparse: [], varlen: [], dense: [] };
+  const names = new Set<string>();
+  features.forEach((f, i) => {
+    if (typeof f !== 'object' || f === null) throw new TypeError(`spec.features[${i}]: expected an object, got ${describe(f)}`);
+    const name = str(`features[${i}].name`, f.name);
+    if (names.has(name)) throw new RangeError(`spec.features[${i}]: '${name}' is given twice`);
+    names.add(name);
+    if (f.type === 'DenseFeat') {
+      out.dense.push({ name, dim: f.dimension === undefined ? 1 : positiveInt(`features[${i}].dimension`, f.dimension) });
+      return;
+    }
+    if (f.type !== 'SparseFeat' && f.type !== 'VarLenSparseFeat') {
+      throw new RangeError(`spec.features[${i}].type: expected 'SparseFeat', 'DenseFeat' or 'VarLenSparseFeat', got ${JSON.stringify((f as { type?: unknown }).type)}`);
+    }
+    const col = readEmbeddingColumn(f, i, name);
+    if (f.type === 'SparseFeat') out.sparse.push(col);
+    else out.varlen.push({ ...col, lengthName: f.lengthName === undefined || f.lengthName === null ? undefined : str(`features[${i}].lengthName`, f.lengthName) });
+  });
+  return out;
+}
+
+/** Feature `i` (a SparseFeat or VarLenSparseFeat named `name`) with DeepCTR's defaults filled in. */
+function readEmbeddingColumn(f: DeepCTRSparseFeat | DeepCTRVarLenSparseFeat, i: number, name: string): Column {
+  return {
+    name,
+    table: f.embeddingName === undefined ? name : str(`features[${i}].embeddingName`, f.embeddingName),
+    vocab: positiveInt(`features[${i}].vocabularySize`, f.vocabularySize),
+    dim: f.embeddingDim === undefined ? 4 : positiveInt(`features[${i}].embeddingDim`, f.embeddingDim),
+    group: f.groupName === undefined ? 'default_group' : str(`features[${i}].groupName`, f.groupName),
+  };
+}
+
+/** `historyFeatureList`: SparseFeat names, each with a `hist_<name>` VarLenSparseFeat. */
+function readHistoryList(list: string[], sparse: Column[], varlen: Column[]): Set<string> {
+  if (!Array.isArray(list) || list.length === 0) {
+    throw new TypeError(`spec.historyFeatureList: expected a non-empty array of SparseFeat names, got ${describe(list)}`);
+  }
+  const history = new Set<string>();
+  list.forEach((h, i) => {
+    const name = str(`historyFeatureList[${i}]`, h);
+    if (!sparse.some((c) => c.name === name)) throw new RangeError(`spec.historyFeatureList[${i}]: '${name}' is not a SparseFeat of spec.features`);
+    if (!varlen.some((c) => c.name === `hist_${name}`)) throw new RangeError(`spec.historyFeatureList[${i}]: no VarLenSparseFeat 'hist_${name}' in spec.features`);
+    history.add(name);
+  });
+  return history;
+}
+
+/**
+ * Moves the embedding tables (one per embedding name, the last column defining it wins; columns
+ * sharing one must agree on its dimension) and drops those only DIEN-ignored columns use.
+ */
+function moveTables(s: StateDict, f: Features): Record<string, [number, number]> {
+  const all = [...f.sparse, ...f.varlen];
   const tableShape = new Map<string, [number, number]>();
-  for (const c of [...sparse, ...varlen]) tableShape.set(c.table, [c.vocab, c.dim]);
-  for (const c of [...sparse, ...varlen]) {
+  for (const c of all) tableShape.set(c.table, [c.vocab, c.dim]);
+  for (const c of all) {
     const [, dim] = tableShape.get(c.table)!;
     if (c.dim !== dim) throw new RangeError(`spec.features: '${c.name}' has embeddingDim ${c.dim} but shares table '${c.table}' of dimension ${dim}`);
   }
-  const used = new Set([...sparse, ...histCols, ...(negsampling ? negCols : [])].map((c) => c.table));
+  const used = new Set([...f.sparse, ...f.histCols, ...(f.negsampling ? f.negCols : [])].map((c) => c.table));
   const tables: Record<string, [number, number]> = {};
   for (const [t, shape] of tableShape) {
     const key = `embedding_dict.${t}.weight`;
-    const users = [...sparse, ...varlen].filter((c) => c.table === t).map((c) => c.name);
+    const users = all.filter((c) => c.table === t).map((c) => c.name);
     if (!used.has(t)) {
       s.take(key, shape, `embedding of ${users.join(', ')}, which DeepCTR's DIEN does not read: dropped`);
       continue;
@@ -415,21 +537,27 @@ export function fromDeepCTR(stateDict: Map<string, Tensor> | Record<string, Tens
     s.move(key, `embeddings.${t}.weight`, shape, `embedding table of ${users.join(', ')}: [vocabularySize, embeddingDim]`);
     tables[t] = shape;
   }
+  return tables;
+}
 
-  // ---- query / keys: column order (grouped), history field i = (query column i, key column i)
-  const queries = grouped(sparse.filter((c) => history.has(c.name)));
-  const keys = grouped(histCols);
-  const negs = grouped(negCols);
+/**
+ * Pairs query and key columns in column order (grouped): history field i = (query column i,
+ * key column i); with negative sampling, the `neg_hist_*` columns must line up with the keys.
+ */
+function historyFields(f: Features): History {
+  const queries = grouped(f.sparse.filter((c) => f.history.has(c.name)));
+  const keys = grouped(f.histCols);
+  const negs = grouped(f.negCols);
   const fields: HistoryField[] = queries.map((q, i) => {
     const k = keys[i];
     if (q.dim !== k.dim) {
       throw new RangeError(`spec.features: query column '${q.name}' (dim ${q.dim}) meets key column '${k.name}' (dim ${k.dim}) in DeepCTR's attention; reckit pairs whole fields, so their dimensions must match (order the SparseFeat and hist_ columns alike)`);
     }
-    const first = sparse.findIndex((c) => c.table === q.table);
-    if (sparse[first] !== q) throw new RangeError(`spec.features: history target '${q.name}' shares table '${q.table}' with an earlier SparseFeat '${sparse[first].name}'; reckit names a history target by its table`);
+    const first = f.sparse.findIndex((c) => c.table === q.table);
+    if (f.sparse[first] !== q) throw new RangeError(`spec.features: history target '${q.name}' shares table '${q.table}' with an earlier SparseFeat '${f.sparse[first].name}'; reckit names a history target by its table`);
     return k.table === q.table ? q.table : { target: q.table, table: k.table };
   });
-  if (negsampling) {
+  if (f.negsampling) {
     if (negs.length !== keys.length) throw new RangeError(`spec.features: useNegsampling needs a VarLenSparseFeat 'neg_${keys.find((k) => !negs.some((n) => n.name === `neg_${k.name}`))?.name}' for every history`);
     negs.forEach((n, i) => {
       if (n.name !== `neg_${keys[i].name}` || n.table !== keys[i].table) {
@@ -437,65 +565,88 @@ export function fromDeepCTR(stateDict: Map<string, Tensor> | Record<string, Tens
       }
     });
   }
-  const eb = keys.reduce((a, c) => a + c.dim, 0);
+  return { fields, keys, negs, width: keys.reduce((a, c) => a + c.dim, 0) };
+}
 
-  // ---- the DNN's first layer: reckit [dense, sparse (spec order), interest] from DeepCTR's
-  // DIN [sparse (grouped), interest, dense] / DIEN [interest, sparse (grouped), dense]
-  const dWidth = dense.reduce((a, d) => a + d.dim, 0);
-  const sWidth = sparse.reduce((a, c) => a + c.dim, 0);
-  const input = dWidth + sWidth + eb;
+/**
+ * The first DNN layer's column permutation: reckit [dense, sparse (spec order), interest] from
+ * DeepCTR's DIN [sparse (grouped), interest, dense] / DIEN [interest, sparse (grouped), dense].
+ */
+function dnnInputOrder(f: Features, eb: number, dien: boolean): DnnInput {
+  const dWidth = f.dense.reduce((a, d) => a + d.dim, 0);
+  const sWidth = f.sparse.reduce((a, c) => a + c.dim, 0);
   const deepSparseAt = new Map<Column, number>();
   let at = dien ? eb : 0;
-  for (const c of grouped(sparse)) {
+  for (const c of grouped(f.sparse)) {
     deepSparseAt.set(c, at);
     at += c.dim;
   }
   const deepInterest = dien ? 0 : sWidth;
   const deepDense = sWidth + eb;
-  const from = new Int32Array(input);
+  const from = new Int32Array(dWidth + sWidth + eb);
   let j = 0;
   for (let d = 0; d < dWidth; d++) from[j++] = deepDense + d;
-  for (const c of sparse) for (let d = 0; d < c.dim; d++) from[j++] = deepSparseAt.get(c)! + d;
+  for (const c of f.sparse) for (let d = 0; d < c.dim; d++) from[j++] = deepSparseAt.get(c)! + d;
   for (let d = 0; d < eb; d++) from[j++] = deepInterest + d;
+  return { dense: dWidth, sparse: sWidth, interest: eb, from };
+}
 
-  // ---- modules
-  const dnnHidden = units('dnnHiddenUnits', spec.dnnHiddenUnits, [256, 128]);
-  const dnnAct = activation('dnnActivation', spec.dnnActivation, 'relu');
-  const dnnBn = bool('dnnUseBn', spec.dnnUseBn, false);
-  const attHidden = units('attHiddenUnits', spec.attHiddenUnits, [64, 16]);
-  const attAct = activation('attActivation', spec.attActivation, dien ? 'relu' : 'Dice');
-  const softmax = bool('attWeightNormalization', spec.attWeightNormalization, dien);
+/** The attention unit's and the DNN's sizes and activations from the spec (DeepCTR's defaults). */
+function readLayers(spec: DeepCTRSpec, dien: boolean): Layers {
+  const dnn: MlpLayers = {
+    hidden: units('dnnHiddenUnits', spec.dnnHiddenUnits, [256, 128]),
+    activation: activation('dnnActivation', spec.dnnActivation, 'relu'),
+    batchnorm: bool('dnnUseBn', spec.dnnUseBn, false),
+  };
+  const attention = {
+    hidden: units('attHiddenUnits', spec.attHiddenUnits, [64, 16]),
+    activation: activation('attActivation', spec.attActivation, dien ? 'relu' : 'Dice'),
+    batchnorm: false,
+    softmax: bool('attWeightNormalization', spec.attWeightNormalization, dien),
+  };
+  return { attention, dnn };
+}
+
+/** Moves the attention unit (MLP + output layer), the DNN (first layer reordered) and the output layer. */
+function moveAttentionAndDnn(s: StateDict, { attention: att, dnn }: Layers, input: DnnInput, dien: boolean): void {
+  const eb = input.interest;
   const attSrc = dien ? 'interest_evolution.attention.local_att.' : 'attention.local_att.';
   const attDst = dien ? 'interest.attention.' : 'attention.';
-  mlp(s, `${attSrc}dnn.`, `${attDst}mlp.mlp.`, 4 * eb, attHidden, attAct, false, 'attention unit');
-  const lastAtt = attHidden[attHidden.length - 1];
+  mlp(s, `${attSrc}dnn.`, `${attDst}mlp.mlp.`, 4 * eb, att.hidden, att.activation, false, 'attention unit');
+  const lastAtt = att.hidden[att.hidden.length - 1];
   s.move(`${attSrc}dense.weight`, `${attDst}fc.weight`, [1, lastAtt], 'attention unit output layer');
   s.move(`${attSrc}dense.bias`, `${attDst}fc.bias`, [1], 'attention unit output layer');
-  mlp(s, 'dnn.', 'mlp.mlp.', input, dnnHidden, dnnAct, dnnBn, `DNN (input: ${dWidth} dense + ${sWidth} sparse + ${eb} interest)`, from);
-  const last = dnnHidden[dnnHidden.length - 1];
+  const what = `DNN (input: ${input.dense} dense + ${input.sparse} sparse + ${eb} interest)`;
+  mlp(s, 'dnn.', 'mlp.mlp.', input.from.length, dnn.hidden, dnn.activation, dnn.batchnorm, what, input.from);
+  const last = dnn.hidden[dnn.hidden.length - 1];
   s.move(dien ? 'linear.weight' : 'dnn_linear.weight', 'final_layer.weight', [1, last], 'output layer');
   s.move('out.bias', 'final_layer.bias', [1], 'PredictionLayer bias');
+}
 
+/** reckit's DIN config (DIEN's base): tables, columns, history fields, attention unit and DNN. */
+function dinConfig(f: Features, tables: Record<string, [number, number]>, fields: HistoryField[], layers: Layers, dense: number): DINConfig {
   const withDice = (a: MlpActivation) => (a === 'dice' ? { diceEps: DICE_EPS } : {});
-  const base: DINConfig = {
+  return {
     tables,
-    sparse: sparse.map((c) => c.table),
-    dense: dWidth,
+    sparse: f.sparse.map((c) => c.table),
+    dense,
     history: fields,
-    attention: { hidden: attHidden, activation: attAct, batchnorm: false, softmax, scale: false, ...withDice(attAct) },
-    mlp: { hidden: dnnHidden, activation: dnnAct, batchnorm: dnnBn, ...withDice(dnnAct) },
+    attention: { ...layers.attention, scale: false, ...withDice(layers.attention.activation) },
+    mlp: { ...layers.dnn, ...withDice(layers.dnn.activation) },
   };
-  const columns: DeepCTRColumns = { sparse: sparse.map((c) => c.name), dense: dense.map((d) => d.name), history: keys.map((k) => k.name), lengths: lengthCol.lengthName! };
-  if (!dien) {
-    s.finish('DIN');
-    return { model: 'DIN', weights: s.out, config: base, columns };
-  }
+}
 
-  // ---- DIEN: interest extractor, evolution, auxiliary net
+/** DIEN's `gruType`, which must have a reckit counterpart (DeepCTR's default 'GRU' has none). */
+function readGruType(spec: DeepCTRSpec): GruType {
   const gru = spec.gruType ?? 'GRU';
   if (gru !== 'AUGRU' && gru !== 'AGRU' && gru !== 'AIGRU') {
     throw new RangeError(`spec.gruType: ${JSON.stringify(gru)} is not supported (reckit's DIEN evolves interests with 'AUGRU', 'AGRU' or 'AIGRU'; DeepCTR's default 'GRU' pools a plain GRU's outputs with attention)`);
   }
+  return gru;
+}
+
+/** Moves DIEN's interest extractor nn.GRU(E, E) and interest evolution cell (AIGRU: an nn.GRU). */
+function dienCells(s: StateDict, gru: GruType, eb: number): void {
   const g3 = 3 * eb;
   for (const k of ['weight_ih_l0', 'weight_hh_l0']) s.move(`interest_extractor.gru.${k}`, `interest.interest_extractor.${k}`, [g3, eb], 'interest extractor nn.GRU(E, E)');
   for (const k of ['bias_ih_l0', 'bias_hh_l0']) s.move(`interest_extractor.gru.${k}`, `interest.interest_extractor.${k}`, [g3], 'interest extractor nn.GRU(E, E)');
@@ -503,45 +654,53 @@ export function fromDeepCTR(stateDict: Map<string, Tensor> | Record<string, Tens
   if (gru === 'AIGRU') {
     for (const k of ['weight_ih_l0', 'weight_hh_l0']) s.move(`${evo}${k}`, `interest.interest_evolution.${k}`, [g3, eb], 'AIGRU nn.GRU(E, E)');
     for (const k of ['bias_ih_l0', 'bias_hh_l0']) s.move(`${evo}${k}`, `interest.interest_evolution.${k}`, [g3], 'AIGRU nn.GRU(E, E)');
+    return;
+  }
+  const cell = `${gru}Cell`;
+  for (const k of ['weight_ih', 'weight_hh']) s.move(`${evo}rnn.${k}`, `interest.interest_evolution.rnn.${k}`, [g3, eb], `${cell} (gates r, z, n)`);
+  if (gru === 'AGRU') {
+    for (const k of ['bias_ih', 'bias_hh']) s.move(`${evo}rnn.${k}`, `interest.interest_evolution.rnn.${k}`, [g3], `${cell} (gates r, z, n)`);
   } else {
-    const cell = `${gru}Cell`;
-    for (const k of ['weight_ih', 'weight_hh']) s.move(`${evo}rnn.${k}`, `interest.interest_evolution.rnn.${k}`, [g3, eb], `${cell} (gates r, z, n)`);
-    if (gru === 'AGRU') {
-      for (const k of ['bias_ih', 'bias_hh']) s.move(`${evo}rnn.${k}`, `interest.interest_evolution.rnn.${k}`, [g3], `${cell} (gates r, z, n)`);
-    } else {
-      // AUGRUCell registers one tensor as both bias_ih and bias_hh.
-      const [ih, hh] = [`${evo}rnn.bias_ih`, `${evo}rnn.bias_hh`];
-      const why = `${cell}'s bias, one tensor registered as both bias_ih and bias_hh`;
-      const bih = s.has(ih) ? s.take(ih, [g3], why) : undefined;
-      const bhh = s.has(hh) ? s.take(hh, [g3], why) : undefined;
-      const b = bhh ?? bih;
-      if (!b) throw new TypeError(`stateDict: '${hh}' is missing (and '${ih}'; ${why})`);
-      if (bih && bhh && bih.data.some((v, i) => !Object.is(v, bhh.data[i]))) {
-        throw new RangeError(`stateDict: '${ih}' and '${hh}' differ; DeepCTR-Torch's AUGRUCell stores one tensor under both names (loading this into it would use '${hh}' for both)`);
-      }
-      s.out.set('interest.interest_evolution.rnn.bias_ih', b);
-      s.out.set('interest.interest_evolution.rnn.bias_hh', b);
-    }
+    moveAugruBias(s, `${evo}rnn.`, g3, cell);
   }
-  const config: DIENConfig = { ...base, gru, ...(gru === 'AIGRU' ? {} : gru === 'AUGRU' ? { augruForm: 'paper' as const, gateOrder: 'rzn' as const } : { gateOrder: 'rzn' as const }) };
-  if (negsampling) {
-    const aux = 'interest_extractor.auxiliary_net.';
-    let n = 0;
-    while (s.has(`${aux}linears.${n}.weight`)) n++;
-    if (n < 1) throw new TypeError(`stateDict: '${aux}linears.0.weight' is missing (useNegsampling: the auxiliary net DNN(2E, [100, 50, 1], 'sigmoid'))`);
-    const hidden: number[] = [];
-    let prev = 2 * eb;
-    for (let i = 0; i < n; i++) {
-      const outDim = i === n - 1 ? 1 : s.take(`${aux}linears.${i}.weight`, [null, prev], `auxiliary net layer ${i}`).shape[0];
-      const dst = i === n - 1 ? `interest.auxiliary_net.mlp.final_layer` : `interest.auxiliary_net.mlp.dense${i}`;
-      s.move(`${aux}linears.${i}.weight`, `${dst}.weight`, [outDim, prev], `auxiliary net layer ${i} (the last has 1 unit)`);
-      s.move(`${aux}linears.${i}.bias`, `${dst}.bias`, [outDim], `auxiliary net layer ${i}`);
-      if (i < n - 1) hidden.push(outDim);
-      prev = outDim;
-    }
-    config.auxiliary = { hidden, activation: 'sigmoid' };
-    columns.negHistory = negs.map((c) => c.name);
+}
+
+/** Moves AUGRUCell's bias, one tensor registered as both bias_ih and bias_hh: present under either name or both (equal). */
+function moveAugruBias(s: StateDict, rnn: string, g3: number, cell: string): void {
+  const [ih, hh] = [`${rnn}bias_ih`, `${rnn}bias_hh`];
+  const why = `${cell}'s bias, one tensor registered as both bias_ih and bias_hh`;
+  const bih = s.has(ih) ? s.take(ih, [g3], why) : undefined;
+  const bhh = s.has(hh) ? s.take(hh, [g3], why) : undefined;
+  const b = bhh ?? bih;
+  if (!b) throw new TypeError(`stateDict: '${hh}' is missing (and '${ih}'; ${why})`);
+  if (bih && bhh && bih.data.some((v, i) => !Object.is(v, bhh.data[i]))) {
+    throw new RangeError(`stateDict: '${ih}' and '${hh}' differ; DeepCTR-Torch's AUGRUCell stores one tensor under both names (loading this into it would use '${hh}' for both)`);
   }
-  s.finish(`DIEN (gruType '${gru}', useNegsampling ${negsampling})`);
-  return { model: 'DIEN', weights: s.out, config, columns };
+  s.out.set('interest.interest_evolution.rnn.bias_ih', b);
+  s.out.set('interest.interest_evolution.rnn.bias_hh', b);
+}
+
+/** reckit's DIEN config: the DIN config with the evolution cell's type and DeepCTR's cell conventions. */
+function dienConfig(base: DINConfig, gru: GruType): DIENConfig {
+  const form = gru === 'AIGRU' ? {} : gru === 'AUGRU' ? { augruForm: 'paper' as const, gateOrder: 'rzn' as const } : { gateOrder: 'rzn' as const };
+  return { ...base, gru, ...form };
+}
+
+/** Moves DIEN's auxiliary net (`DNN(2E, [100, 50, 1], 'sigmoid')`, sizes read from the keys) and returns its config. */
+function moveAuxiliaryNet(s: StateDict, eb: number): NonNullable<DIENConfig['auxiliary']> {
+  const aux = 'interest_extractor.auxiliary_net.';
+  let n = 0;
+  while (s.has(`${aux}linears.${n}.weight`)) n++;
+  if (n < 1) throw new TypeError(`stateDict: '${aux}linears.0.weight' is missing (useNegsampling: the auxiliary net DNN(2E, [100, 50, 1], 'sigmoid'))`);
+  const hidden: number[] = [];
+  let prev = 2 * eb;
+  for (let i = 0; i < n; i++) {
+    const outDim = i === n - 1 ? 1 : s.take(`${aux}linears.${i}.weight`, [null, prev], `auxiliary net layer ${i}`).shape[0];
+    const dst = i === n - 1 ? `interest.auxiliary_net.mlp.final_layer` : `interest.auxiliary_net.mlp.dense${i}`;
+    s.move(`${aux}linears.${i}.weight`, `${dst}.weight`, [outDim, prev], `auxiliary net layer ${i} (the last has 1 unit)`);
+    s.move(`${aux}linears.${i}.bias`, `${dst}.bias`, [outDim], `auxiliary net layer ${i}`);
+    if (i < n - 1) hidden.push(outDim);
+    prev = outDim;
+  }
+  return { hidden, activation: 'sigmoid' };
 }

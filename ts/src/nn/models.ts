@@ -170,16 +170,33 @@ function load<C>(kind: string, source: ModelSource, config: C | undefined): [Map
   return [tensors, JSON.parse(stored) as C];
 }
 
-/** What every model shares: the batch's conversion to the core's positional inputs. */
-abstract class Model extends Layer {
-  readonly #sizes: Sizes;
+type AnyBatch = Batch & { negHistory?: ArrayLike<number>; items?: ArrayLike<number> };
 
-  protected constructor(kind: string, weights: Weights, config: object, sizes: Sizes) {
+/**
+ * What every model shares: `forward` and `forwardAsync` over the batch's conversion to the
+ * core's positional inputs, and the decoding of the core's outputs (`decode`, per model).
+ */
+abstract class Model<B extends AnyBatch, O> extends Layer {
+  readonly #sizes: Sizes;
+  readonly #decode: (out: Tensor[]) => O;
+
+  protected constructor(kind: string, weights: Weights, config: object, sizes: Sizes, decode: (out: Tensor[]) => O) {
     super(kind, weights, config);
     this.#sizes = sizes;
+    this.#decode = decode;
   }
 
-  protected args(batch: Batch & { negHistory?: ArrayLike<number>; items?: ArrayLike<number> }) {
+  /** Scores one batch on this thread. */
+  forward(batch: B): O {
+    return this.#decode(this.call(...this.args(batch)));
+  }
+
+  /** {@link forward} off the calling thread. */
+  async forwardAsync(batch: B): Promise<O> {
+    return this.#decode(await this.callAsync(...this.args(batch)));
+  }
+
+  protected args(batch: AnyBatch) {
     if (typeof batch !== 'object' || batch === null) throw new TypeError(`batch: expected an object, got ${describe(batch)}`);
     const { f, h, d, fi } = this.#sizes;
     const sparse = toInts('sparse', batch.sparse ?? []);
@@ -223,9 +240,9 @@ const sizes = (c: FeatureConfig & { history?: unknown[] }): Sizes => ({ f: c.spa
  * factorised interactions of the one-hot sparse columns and the dense features.
  * Keys `bias`, `linear.<table>.weight`, `embeddings.<table>.weight`, `dense_linear.weight`, `dense_factors`.
  */
-export class FM extends Model {
+export class FM extends Model<Batch, ScoreOutput> {
   private constructor(weights: Weights, config: FeatureConfig) {
-    super('FM', weights, config, sizes(config));
+    super('FM', weights, config, sizes(config), scores);
   }
 
   static fromWeights(weights: Weights, config: FeatureConfig): FM {
@@ -236,14 +253,6 @@ export class FM extends Model {
   static fromSafetensors(source: ModelSource, config?: FeatureConfig): FM {
     return new FM(...load('FM', source, config));
   }
-
-  forward(batch: Batch): ScoreOutput {
-    return scores(this.call(...this.args(batch)));
-  }
-
-  async forwardAsync(batch: Batch): Promise<ScoreOutput> {
-    return scores(await this.callAsync(...this.args(batch)));
-  }
 }
 
 /**
@@ -251,9 +260,9 @@ export class FM extends Model {
  * behaviour history (the DIEN tutorial's `Attention`), then an MLP over [dense, sparse embeddings,
  * interest]. Keys `embeddings.<table>.weight`, `attention.…`, `mlp.mlp.…`, `final_layer.…`.
  */
-export class DIN extends Model {
+export class DIN extends Model<Batch, ScoreOutput> {
   private constructor(weights: Weights, config: DINConfig) {
-    super('DIN', weights, config, sizes(config));
+    super('DIN', weights, config, sizes(config), scores);
   }
 
   static fromWeights(weights: Weights, config: DINConfig): DIN {
@@ -263,14 +272,6 @@ export class DIN extends Model {
   /** The file python/reckit_models.py's `export()` writes; the config defaults to the one stored in it. */
   static fromSafetensors(source: ModelSource, config?: DINConfig): DIN {
     return new DIN(...load('DIN', source, config));
-  }
-
-  forward(batch: Batch): ScoreOutput {
-    return scores(this.call(...this.args(batch)));
-  }
-
-  async forwardAsync(batch: Batch): Promise<ScoreOutput> {
-    return scores(await this.callAsync(...this.args(batch)));
   }
 }
 
@@ -287,9 +288,9 @@ const dienOutput = (out: Tensor[]): DIENOutput => (out[2] ? { ...scores(out), au
  * with `negHistory`, also the auxiliary loss. Keys as the DIEN tutorial's `Interest`
  * (`interest.…`).
  */
-export class DIEN extends Model {
+export class DIEN extends Model<DIENBatch, DIENOutput> {
   private constructor(weights: Weights, config: DIENConfig) {
-    super('DIEN', weights, config, sizes(config));
+    super('DIEN', weights, config, sizes(config), dienOutput);
   }
 
   static fromWeights(weights: Weights, config: DIENConfig): DIEN {
@@ -299,14 +300,6 @@ export class DIEN extends Model {
   /** The file python/reckit_models.py's `export()` writes; the config defaults to the one stored in it. */
   static fromSafetensors(source: ModelSource, config?: DIENConfig): DIEN {
     return new DIEN(...load('DIEN', source, config));
-  }
-
-  forward(batch: DIENBatch): DIENOutput {
-    return dienOutput(this.call(...this.args(batch)));
-  }
-
-  async forwardAsync(batch: DIENBatch): Promise<DIENOutput> {
-    return dienOutput(await this.callAsync(...this.args(batch)));
   }
 }
 
@@ -326,9 +319,9 @@ const mmoeOutput = ([logits, probabilities, gates]: Tensor[]): MMoEOutput => ({ 
  * Multi-gate Mixture-of-Experts (Ma et al. 2018, KDD): shared ReLU experts, a softmax gate
  * and a tower per task. Keys `experts.{i}`, `gates.{t}`, `towers.{t}.mlp.…`, `heads.{t}`.
  */
-export class MMoE extends Model {
+export class MMoE extends Model<Batch, MMoEOutput> {
   private constructor(weights: Weights, config: MMoEConfig) {
-    super('MMoE', weights, config, sizes(config));
+    super('MMoE', weights, config, sizes(config), mmoeOutput);
   }
 
   static fromWeights(weights: Weights, config: MMoEConfig): MMoE {
@@ -339,23 +332,15 @@ export class MMoE extends Model {
   static fromSafetensors(source: ModelSource, config?: MMoEConfig): MMoE {
     return new MMoE(...load('MMoE', source, config));
   }
-
-  forward(batch: Batch): MMoEOutput {
-    return mmoeOutput(this.call(...this.args(batch)));
-  }
-
-  async forwardAsync(batch: Batch): Promise<MMoEOutput> {
-    return mmoeOutput(await this.callAsync(...this.args(batch)));
-  }
 }
 
 /**
  * FiBiNET (Huang et al. 2019): SENet field re-weighting and bilinear interactions of field
  * pairs, then an MLP. Keys `senet.fc1/fc2`, `bilinear.…`, `mlp.mlp.…`, `final_layer.…`.
  */
-export class FiBiNET extends Model {
+export class FiBiNET extends Model<Batch, ScoreOutput> {
   private constructor(weights: Weights, config: FiBiNETConfig) {
-    super('FiBiNET', weights, config, sizes(config));
+    super('FiBiNET', weights, config, sizes(config), scores);
   }
 
   static fromWeights(weights: Weights, config: FiBiNETConfig): FiBiNET {
@@ -365,14 +350,6 @@ export class FiBiNET extends Model {
   /** The file python/reckit_models.py's `export()` writes; the config defaults to the one stored in it. */
   static fromSafetensors(source: ModelSource, config?: FiBiNETConfig): FiBiNET {
     return new FiBiNET(...load('FiBiNET', source, config));
-  }
-
-  forward(batch: Batch): ScoreOutput {
-    return scores(this.call(...this.args(batch)));
-  }
-
-  async forwardAsync(batch: Batch): Promise<ScoreOutput> {
-    return scores(await this.callAsync(...this.args(batch)));
   }
 }
 
@@ -392,10 +369,10 @@ const towers = ([userVectors, itemVectors, scores]: Tensor[]): YouTubeDNNOutput 
  * mean-pooled history, item tower over item features, (cosine) scores / temperature.
  * Keys `embeddings.<table>.weight`, `user_tower.mlp.…`, `item_tower.mlp.…`.
  */
-export class YouTubeDNN extends Model {
+export class YouTubeDNN extends Model<YouTubeDNNBatch, YouTubeDNNOutput> {
   private constructor(weights: Weights, config: YouTubeDNNConfig) {
     const u = config.user ?? ({} as YouTubeDNNConfig['user']);
-    super('YouTubeDNN', weights, config, { f: u.sparse?.length ?? 0, h: u.history?.length ?? 0, d: u.dense ?? 0, fi: config.item?.sparse?.length ?? 0 });
+    super('YouTubeDNN', weights, config, { f: u.sparse?.length ?? 0, h: u.history?.length ?? 0, d: u.dense ?? 0, fi: config.item?.sparse?.length ?? 0 }, towers);
   }
 
   static fromWeights(weights: Weights, config: YouTubeDNNConfig): YouTubeDNN {
@@ -405,13 +382,5 @@ export class YouTubeDNN extends Model {
   /** The file python/reckit_models.py's `export()` writes; the config defaults to the one stored in it. */
   static fromSafetensors(source: ModelSource, config?: YouTubeDNNConfig): YouTubeDNN {
     return new YouTubeDNN(...load('YouTubeDNN', source, config));
-  }
-
-  forward(batch: YouTubeDNNBatch): YouTubeDNNOutput {
-    return towers(this.call(...this.args(batch)));
-  }
-
-  async forwardAsync(batch: YouTubeDNNBatch): Promise<YouTubeDNNOutput> {
-    return towers(await this.callAsync(...this.args(batch)));
   }
 }

@@ -12,6 +12,8 @@ import type { AsyncTableName, Kernels, TableKernels, TableName } from '../../src
 type NativeAsync = {
   [K in AsyncTableName as `${K}Async`]: (...args: Parameters<Kernels[K]>) => Promise<ReturnType<Kernels[K]>>;
 };
+/** napi-rs's loader export besides the table. */
+type NativeSetUp = '__napiBindingTarget';
 /** wasm-bindgen's own exports besides the table. */
 type WasmSetUp = 'default' | 'initSync' | 'setParallel' | 'initThreadPool' | `wbg_rayon_${string}`;
 
@@ -24,6 +26,6 @@ export const wasmSimd: TableKernels = {} as typeof WasmSimd;
 export const wasmThreads: TableKernels = {} as typeof WasmThreads;
 
 // And nothing more: a kernel in the table but not in kernels.ts shows its name here.
-export const nativeOnly: Only<typeof Native, keyof (TableKernels & NativeAsync)> = true;
+export const nativeOnly: Only<typeof Native, keyof (TableKernels & NativeAsync) | NativeSetUp> = true;
 export const wasmSimdOnly: Only<typeof WasmSimd, TableName | WasmSetUp> = true;
 export const wasmThreadsOnly: Only<typeof WasmThreads, TableName | WasmSetUp> = true;
