@@ -5,22 +5,23 @@
  * reading and metrics. A progress bar (cli-progress) shows on stderr for files over 16 MB when
  * stderr is a terminal. Arguments: node:util's parseArgs (Node's own, no dependency needed).
  *
- * Exit codes: 0 ok; 2 usage; 65 malformed input (the message names file, line and column; the
- * metrics of the rows before it are still printed, marked partial); 66 the file cannot be read;
- * 1 anything else.
+ * Exit codes: 0 ok; 2 usage (every option is checked before the file is opened); 65 malformed
+ * input (the message names file, line and column; the metrics of the rows before it are still
+ * printed, marked partial), or a file that is not CSV, TSV or JSON Lines text (gzip, zip,
+ * Parquet, UTF-16, …); 66 the file cannot be read (missing, a directory, no permission, an I/O
+ * error); 1 anything else. Messages escape control characters from the input (cli/read.ts: show).
  */
-import { statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
 import { backendInfo, init, type GroupWeighting } from '../index.js';
-import { Columns, InputError, formatOf, read, type InputFormat } from './read.js';
+import { CannotRead, Columns, InputError, clean, formatOf, openInput, read, show, type InputFormat } from './read.js';
 import { BINARY, DEFAULT_METRICS, RANKING, compute, table, type MetricName } from './metrics.js';
 
 const usage = `usage: reckit eval <file.csv|.tsv|.jsonl> [options]
   --label <column>       0/1 label, or graded relevance for ranking metrics (default: label)
   --score <column>       the model's score (default: score)
   --group <column>       user or query id: GAUC and per-query ranking (default: user_id, if present)
-  --k <list>             ranking cut-offs (default: 10), e.g. --k 5,10,20
+  --k <list>             ranking cut-offs, integers 1 to 4294967295 (default: 10), e.g. --k 5,10,20
   --metrics <list>       any of ${[...BINARY, ...RANKING].join(',')}
                          (default: ${DEFAULT_METRICS.join(',')})
   --weighting <mode>     GAUC weights: impressions (default), clicks or uniform
@@ -28,6 +29,9 @@ const usage = `usage: reckit eval <file.csv|.tsv|.jsonl> [options]
   --format <format>      table (default) or json`;
 
 class UsageError extends Error {}
+
+/** The largest K: the core takes cut-offs as u32. */
+const MAX_K = 0xffffffff;
 
 function options(argv: string[]) {
   const { values, positionals } = parseArgs({
@@ -48,17 +52,23 @@ function options(argv: string[]) {
   if (values.help) return undefined;
   if (positionals[0] !== 'eval' || positionals.length !== 2) throw new UsageError('expected: reckit eval <file>');
   const oneOf = <T extends string>(name: string, v: string, allowed: readonly T[]): T => {
-    if (!allowed.includes(v as T)) throw new UsageError(`--${name} must be ${allowed.join(', ')}; got "${v}"`);
+    if (!allowed.includes(v as T)) throw new UsageError(`--${name} must be ${allowed.join(', ')}; got ${show(v)}`);
     return v as T;
   };
-  const k = values.k.split(',').map((s) => Number(s.trim()));
-  if (k.some((v) => !Number.isInteger(v) || v < 1)) throw new UsageError(`--k must be positive integers, e.g. 5,10,20; got "${values.k}"`);
+  // Decimal digits only (not 1e3, 0x10 or 10.0), each 1 ≤ k ≤ 2^32 − 1.
+  const k = values.k.split(',').map((s) => s.trim());
+  if (k.some((s) => !/^\d{1,10}$/.test(s) || Number(s) < 1 || Number(s) > MAX_K)) {
+    throw new UsageError(`--k must be positive integers up to ${MAX_K}, e.g. 5,10,20; got ${show(values.k)}`);
+  }
+  for (const name of ['label', 'score', 'group'] as const) {
+    if (values[name] !== undefined && values[name]!.trim() === '') throw new UsageError(`--${name} must name a column; got ${show(values[name])}`);
+  }
   const all = [...BINARY, ...RANKING] as MetricName[];
   const metrics = values.metrics === undefined ? DEFAULT_METRICS : values.metrics.split(',').map((m) => oneOf('metrics', m.trim().toLowerCase(), all));
   return {
     file: positionals[1],
     names: { label: values.label, score: values.score, group: values.group ?? 'user_id', groupRequired: values.group !== undefined },
-    k: [...new Set(k)].sort((a, b) => a - b),
+    k: [...new Set(k.map(Number))].sort((a, b) => a - b),
     metrics,
     weighting: oneOf('weighting', values.weighting, ['impressions', 'clicks', 'uniform'] as GroupWeighting[]),
     input: values.input === undefined ? formatOf(positionals[1]) : oneOf('input', values.input, ['csv', 'tsv', 'jsonl'] as InputFormat[]),
@@ -67,9 +77,8 @@ function options(argv: string[]) {
 }
 
 /** A progress bar on stderr for long files read from a terminal session. */
-function progressBar(file: string) {
-  const size = statSync(file).size;
-  if (!process.stderr.isTTY || size < 16 << 20) return undefined;
+function progressBar(size: number | undefined) {
+  if (!process.stderr.isTTY || size === undefined || size < 16 << 20) return undefined;
   const bar = new SingleBar({ stream: process.stderr, format: 'reading {bar} {percentage}% | {rows} rows | ETA {eta_formatted}', hideCursor: true }, undefined);
   bar.start(size, 0, { rows: 0 });
   return {
@@ -84,7 +93,8 @@ async function main(argv: string[]): Promise<number> {
   try {
     o = options(argv);
   } catch (e) {
-    console.error(`reckit: ${(e as Error).message}\n${usage}`);
+    // parseArgs' own messages have line breaks: kept, the rest escaped.
+    console.error(`reckit: ${(e as Error).message.split('\n').map(clean).join('\n')}\n${usage}`);
     return 2;
   }
   if (!o) {
@@ -97,12 +107,13 @@ async function main(argv: string[]): Promise<number> {
   let failure: InputError | undefined;
   let bar;
   try {
-    bar = progressBar(o.file);
-    await read(o.file, columns, { format: o.input, names: o.names, progress: bar?.update });
+    const input = await openInput(o.file);
+    bar = progressBar(input.size);
+    await read(input, columns, { format: o.input, names: o.names, progress: bar?.update });
     bar?.done(columns.rows);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'EACCES') {
-      console.error(`reckit: cannot read ${o.file}: ${(e as Error).message}`);
+    if (e instanceof CannotRead) {
+      console.error(`reckit: ${e.message}`);
       return 66;
     }
     if (!(e instanceof InputError)) throw e;
@@ -148,7 +159,7 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => (process.exitCode = code),
   (e) => {
-    console.error(`reckit: ${e instanceof Error ? e.message : String(e)}`);
+    console.error(`reckit: ${clean(e instanceof Error ? e.message : String(e))}`);
     process.exitCode = 1;
   },
 );

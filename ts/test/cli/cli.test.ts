@@ -1,8 +1,9 @@
 /** The CLI (Node only, so it runs in its own project): output, formats, and errors with file, line and column. */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { expect, test } from 'vitest';
 import { auc, averagePrecision, gaucReport, init, ks, logLoss, rankingMetrics } from 'reckit';
 import expected from '../../../data/sample.expected.json';
@@ -10,7 +11,7 @@ import expected from '../../../data/sample.expected.json';
 const cli = (...args: string[]) => spawnSync('node', ['dist/cli/index.js', ...args], { encoding: 'utf8' });
 const json = (...args: string[]) => JSON.parse(execFileSync('node', ['dist/cli/index.js', ...args, '--format', 'json'], { encoding: 'utf8' }));
 const dir = mkdtempSync(join(tmpdir(), 'reckit-cli-'));
-const file = (name: string, text: string) => {
+const file = (name: string, text: string | Buffer) => {
   writeFileSync(join(dir, name), text);
   return join(dir, name);
 };
@@ -161,4 +162,97 @@ test('a progress bar on stderr for a long file read in a terminal (util-linux `s
   expect(r.status, r.stderr).toBe(0);
   expect(r.stdout).toMatch(/reading .*100% \| 700000 rows/);
   expect(JSON.parse(readFileSync(join(dir, 'long.json'), 'utf8')).rows).toBe(700_000);
+});
+
+test('a directory, or a file without read permission, cannot be read: exit 66', () => {
+  const folder = join(dir, 'folder.csv');
+  mkdirSync(folder);
+  const r = cli('eval', folder);
+  expect(r.status).toBe(66);
+  expect(r.stderr).toMatch(/cannot read .*folder\.csv: is a directory/);
+  // chmod does not stop root (the directory above is the case that always runs).
+  if (process.getuid?.() !== 0) {
+    const locked = file('locked.csv', 'label,score\n1,0.5\n');
+    chmodSync(locked, 0);
+    expect(cli('eval', locked).status).toBe(66);
+  }
+});
+
+test('--k out of range, or not a decimal integer, is a usage error found before the file is opened', () => {
+  // The file does not exist: exit 2, not 66, shows the options were checked first.
+  for (const k of ['99999999999', '4294967296', '0', '-1', 'abc', '0x10', '1e3', '10.0', '5,', '']) {
+    const r = cli('eval', join(dir, 'absent.csv'), `--k=${k}`);
+    expect(r.status, k).toBe(2);
+    expect(r.stderr, k).toMatch(/--k must be positive integers up to 4294967295/);
+  }
+  expect(cli('eval', join(dir, 'absent.csv'), '--label', ' ').stderr).toMatch(/--label must name a column/);
+  const out = json('eval', file('k.csv', 'label,score\n1,0.9\n0,0.1\n'), '--k', '4294967295,1');
+  expect(Object.keys(out.ranking.at)).toEqual(['1', '4294967295']);
+});
+
+test('a JSON Lines line over 64 MiB is an error at its line, the rows before it kept', () => {
+  const big = `{"label": 1, "score": 0.9}\n{"label": 0, "score": 0.1, "blob": "${'x'.repeat(64 << 20)}"}\n{"label": 0, "score": 0.2}\n`;
+  const r = cli('eval', file('long-line.jsonl', big), '--format', 'json');
+  rmSync(join(dir, 'long-line.jsonl'));
+  expect(r.status).toBe(65);
+  expect(r.stderr).toMatch(/long-line\.jsonl:2: line is longer than 67108864 bytes/);
+  expect(JSON.parse(r.stdout).rows).toBe(1);
+  // Line breaks as node:readline counted them: CRLF, a lone CR, LF.
+  const breaks = cli('eval', file('breaks.jsonl', '{"label":1,"score":0.5}\r\n{"label":0,"score":0.2}\r{"label":0,"score":0.1}\n\n{"label":1,"score":"?"}'));
+  expect(breaks.stderr).toMatch(/breaks\.jsonl:5: column "score": score "\?" is not a finite number/);
+});
+
+test('hex, binary, octal and Infinity are not numbers; decimal forms with exponents are', () => {
+  for (const v of ['0x10', '0b1', '0o7', 'Infinity', '-Infinity']) {
+    const r = cli('eval', file('hex.csv', `label,score\n1,0.5\n0,${v}\n`));
+    expect(r.status, v).toBe(65);
+    expect(r.stderr, v).toMatch(new RegExp(`hex\\.csv:3: column "score": "${v}" is not a number`));
+  }
+  expect(cli('eval', file('hex.jsonl', '{"label": "0x1", "score": 0.5}\n')).stderr).toMatch(/hex\.jsonl:1: column "label": "0x1" is not a number/);
+  // Empty and blank were never numbers (their message is the one they always had).
+  expect(cli('eval', file('blank.csv', 'label,score\n1,  \n')).stderr).toMatch(/blank\.csv:2: column "score": score " {2}" is not a finite number/);
+  const out = json('eval', file('decimal.csv', 'label,score\n1,1e-3\n+1,.5\n0,-0\n0, -2.5E+1 \n1,7.\n'));
+  expect([out.rows, out.auc]).toEqual([5, 1]);
+});
+
+test('a column in use twice in the header is an error naming it; unused duplicates are fine', () => {
+  const r = cli('eval', file('dup.csv', 'user_id,label,score,score\nu,1,0.5,0.4\n'));
+  expect(r.status).toBe(65);
+  expect(r.stderr).toMatch(/dup\.csv:1: column "score": is in the header 2 times \(columns 3, 4\)/);
+  expect(cli('eval', file('dup-group.csv', 'user_id,label,score,user_id\nu,1,0.5,v\n')).stderr).toMatch(/column "user_id": is in the header 2 times/);
+  expect(json('eval', file('dup-unused.csv', 'label,score,,\n1,0.9,,\n0,0.1,,\n')).auc).toBe(1);
+  // JSON.parse would keep the last of two equal keys: for a field in use, an error too.
+  const keys = cli('eval', file('dup.jsonl', '{"label": 1, "score": 0.1, "sc\\u006fre": 0.9}\n'));
+  expect(keys.status).toBe(65);
+  expect(keys.stderr).toMatch(/dup\.jsonl:1: column "score": is in the object twice/);
+});
+
+test('binary input is named (gzip, UTF-16, zip, Parquet); input text in messages is escaped and cut', () => {
+  const csv = 'label,score\n1,0.5\n';
+  const cases: [string, Buffer, string][] = [
+    ['log.csv.gz', gzipSync(csv), 'looks like gzip-compressed data; decompress it first'],
+    ['utf16.csv', Buffer.from(`\ufeff${csv}`, 'utf16le'), 'looks like UTF-16 text; convert it to UTF-8 first'],
+    ['utf16-nobom.csv', Buffer.from(csv, 'utf16le'), 'looks like UTF-16 text'],
+    ['log.zip', Buffer.concat([Buffer.from('PK\x03\x04\x14\x00\x00\x00', 'latin1'), Buffer.from(csv)]), 'looks like a zip archive'],
+    ['log.parquet', Buffer.concat([Buffer.from('PAR1\x15\x04\x15\x00', 'latin1'), Buffer.alloc(64)]), 'looks like a Parquet file'],
+  ];
+  for (const [name, bytes, message] of cases) {
+    const r = cli('eval', file(name, bytes), '--input', 'csv');
+    expect(r.status, name).toBe(65);
+    expect(r.stderr, name).toContain(`${name}: ${message}`);
+    expect(r.stderr, name).toContain('(reckit reads CSV, TSV or JSON Lines)');
+    expect(r.stdout, name).toBe('');
+  }
+  // A header with terminal escape codes, a long bad value: escaped, cut after 40 characters.
+  const raw = /[\x00-\x09\x0b-\x1f\x7f-\x9f]/;
+  const header = cli('eval', file('escapes.csv', '\x1b]0;owned\x07\x1b[2J,label,score\n1,1,0.5\n'), '--score', 'p');
+  expect(header.status).toBe(65);
+  expect(header.stderr).toContain('(columns: "\\u001b]0;owned\\u0007\\u001b[2J", label, score)');
+  expect(header.stderr).not.toMatch(raw);
+  const value = cli('eval', file('long-value.csv', `label,score\n1,\x1b[31m${'9'.repeat(100)}\n`));
+  expect(value.stderr).toContain(`column "score": score "\\u001b[31m${'9'.repeat(35)}…" is not a finite number`);
+  expect(value.stderr).not.toMatch(raw);
+  const notJson = cli('eval', file('escapes.jsonl', '\x1b[31m{"label": 1}\n'));
+  expect(notJson.stderr).toMatch(/escapes\.jsonl:1: is not JSON/);
+  expect(notJson.stderr).not.toMatch(raw);
 });
