@@ -16,6 +16,10 @@ build() { # name, target dir, rustflags, cargo features
   rm -rf "$out" && mkdir -p "$out"
   "$TOOLS/wasm-bindgen" "target/$dir/wasm32-unknown-unknown/release/reckit_wasm.wasm" \
     --out-dir "$out" --out-name index --target web
+  # A fresh instance of the same compiled module, for the facade to replace an instance that
+  # trapped (ts/src/backends/wasm-kernels.ts): wasm-bindgen's initSync keeps its first instance.
+  printf '%s\n' 'export function __reckit_reset() { wasm = undefined; return initSync({ module: wasmModule }); }' >> "$out/index.js"
+  printf '%s\n' 'export function __reckit_reset(): InitOutput;' >> "$out/index.d.ts"
   # binaryen from npm (v132): Debian's binaryen 108 breaks wasm-bindgen's externref table.
   node_modules/.bin/wasm-opt -O3 --enable-simd --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
     --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue --enable-threads \

@@ -21,3 +21,4 @@ type Unit = void;
 type LossArrays = (Float64Array | Float32Array)[];
 type Tensors = (Float32Array | Uint32Array)[];
 type TensorFile = [string, Float32Array];
+type Returned<T> = T;

@@ -137,6 +137,11 @@ export function toGroups(groups: unknown, length: number): GroupKeys {
       throw new TypeError(`groups[${i}] is ${describe(id)}; group ids are numbers, strings or bigints`);
     }
     if (typeof id === 'number' && Number.isNaN(id)) throw new RangeError(`groups: groups[${i}] is NaN`);
+    // One type per array: 1, '1' and 1n are different Map keys, so mixing them would silently
+    // split one user into several groups.
+    if (typeof id !== typeof groups[0]) {
+      throw new TypeError(`groups: groups[${i}] is a ${typeof id} (${typeof id === 'string' ? JSON.stringify(id) : String(id)}) but groups[0] is a ${typeof groups[0]}; use one type for every group id`);
+    }
     let key = ids.get(id);
     if (key === undefined) {
       key = names.length;

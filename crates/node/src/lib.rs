@@ -8,7 +8,7 @@
 
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
-use reckit_core::kernels::{Array, Owned};
+use reckit_core::kernels::Owned;
 use reckit_core::ErrorKind;
 
 mod vocabulary;
@@ -27,18 +27,18 @@ fn js_error(e: reckit_core::Error) -> Error {
 }
 
 /// Runs a kernel on this thread, a panic becoming an internal error.
-fn call<T: Output>(f: impl FnOnce() -> reckit_core::Result<T>) -> Result<T::Js> {
-    reckit_core::Error::catch(f).map(Output::js).map_err(js_error)
+fn call<J: Js>(f: impl FnOnce() -> reckit_core::Result<J::Core>) -> Result<Returned<J>> {
+    reckit_core::Error::catch(f).map(Returned).map_err(js_error)
 }
 
 /// Runs a kernel on rayon's pool; the promise settles on the JavaScript thread.
-fn spawn<'env, T: Output + Send + 'static>(
+fn spawn<'env, J: Js + 'static>(
     env: &'env Env,
-    f: impl FnOnce() -> reckit_core::Result<T> + Send + 'static,
-) -> Result<PromiseRaw<'env, T::Js>> {
-    let (deferred, promise) = env.create_deferred::<T::Js, Box<dyn FnOnce(Env) -> Result<T::Js> + Send>>()?;
+    f: impl FnOnce() -> reckit_core::Result<J::Core> + Send + 'static,
+) -> Result<PromiseRaw<'env, Returned<J>>> {
+    let (deferred, promise) = env.create_deferred::<Returned<J>, Box<dyn FnOnce(Env) -> Result<Returned<J>> + Send>>()?;
     rayon::spawn(move || match reckit_core::Error::catch(f) {
-        Ok(v) => deferred.resolve(Box::new(move |_| Ok(v.js()))),
+        Ok(v) => deferred.resolve(Box::new(move |_| Ok(Returned(v)))),
         Err(e) => deferred.reject(js_error(e)),
     });
     Ok(PromiseRaw::new(env.raw(), promise.raw()))
@@ -52,12 +52,12 @@ macro_rules! napi_kernels {
     ) => {
         $(
             #[napi(js_name = $a_js)]
-            pub fn $a($($aa: $at),*) -> Result<$ar> {
+            pub fn $a($($aa: $at),*) -> Result<Returned<$ar>> {
                 call(|| reckit_core::$($ap)::+($(Input::view(&$aa)),*))
             }
 
             #[napi]
-            pub fn $a_async<'env>(env: &'env Env, $($aa: $at),*) -> Result<PromiseRaw<'env, $ar>> {
+            pub fn $a_async<'env>(env: &'env Env, $($aa: $at),*) -> Result<PromiseRaw<'env, Returned<$ar>>> {
                 let owned = ($(Input::own(&$aa),)*);
                 spawn(env, move || {
                     let ($($aa,)*) = owned;
@@ -67,7 +67,7 @@ macro_rules! napi_kernels {
         )*
         $(
             #[napi(js_name = $s_js)]
-            pub fn $s($($sa: $st),*) -> Result<$sr> {
+            pub fn $s($($sa: $st),*) -> Result<Returned<$sr>> {
                 call(|| reckit_core::$($sp)::+($(Input::view(&$sa)),*))
             }
         )*

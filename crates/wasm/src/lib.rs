@@ -34,7 +34,7 @@ macro_rules! wasm_kernels {
     (@each $($name:ident $js:literal ($($arg:ident : $ty:ident),*) -> $ret:ident = $($path:ident)::+;)*) => {$(
         #[wasm_bindgen(js_name = $js)]
         pub fn $name($($arg: $ty),*) -> Result<$ret, JsValue> {
-            $(let $arg = Input::own($arg).map_err(js_error)?;)*
+            $(let $arg = Input::own($arg, stringify!($arg)).map_err(js_error)?;)*
             reckit_core::$($path)::+($(Owned::view(&$arg)),*).map(Output::js).map_err(js_error)
         }
     )*};

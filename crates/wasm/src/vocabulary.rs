@@ -44,33 +44,47 @@ extern "C" {
 
 pub trait Input {
     type Owned: Owned;
-    /// The argument copied into wasm memory.
-    fn own(self) -> Result<Self::Owned>;
+    /// The argument copied into wasm memory; `arg` names it in errors.
+    fn own(self, arg: &'static str) -> Result<Self::Owned>;
+}
+
+/// Room in wasm memory for `len` elements, checked before anything is copied: an allocation
+/// that fails inside Rust aborts, which traps the instance.
+fn room<T>(arg: &'static str, len: usize) -> Result<Vec<T>> {
+    let mut v = Vec::new();
+    v.try_reserve_exact(len).map_err(|_| {
+        let bytes = len as u64 * std::mem::size_of::<T>() as u64;
+        Error::new(arg, format!("needs {bytes} bytes of wasm memory, which is limited to 4 GB: use the native backend, or the accumulators over batches"))
+    })?;
+    Ok(v)
 }
 
 macro_rules! arrays {
     ($($js:ty => $t:ty),*) => {$(
         impl Input for $js {
             type Owned = Vec<$t>;
-            fn own(self) -> Result<Vec<$t>> {
-                Ok(self.to_vec())
+            fn own(self, arg: &'static str) -> Result<Vec<$t>> {
+                let mut v = room(arg, self.length() as usize)?;
+                v.resize(self.length() as usize, Default::default());
+                self.copy_to(&mut v);
+                Ok(v)
             }
         }
         impl Input for Option<$js> {
             type Owned = Option<Vec<$t>>;
-            fn own(self) -> Result<Option<Vec<$t>>> {
-                Ok(self.map(|a| a.to_vec()))
+            fn own(self, arg: &'static str) -> Result<Option<Vec<$t>>> {
+                self.map(|a| a.own(arg)).transpose()
             }
         }
     )*};
 }
-arrays!(Uint8Array => u8, Uint32Array => u32, Float32Array => f32, Float64Array => f64);
+arrays!(Uint8Array => u8, Uint32Array => u32, Int32Array => i32, Float32Array => f32, Float64Array => f64);
 
 macro_rules! copies {
     ($($t:ty),*) => {$(
         impl Input for $t {
             type Owned = $t;
-            fn own(self) -> Result<$t> {
+            fn own(self, _: &'static str) -> Result<$t> {
                 Ok(self)
             }
         }
@@ -80,9 +94,9 @@ copies!(f64, u32, bool, String);
 
 fn scores(v: &JsValue, arg: &'static str) -> Result<ScoresBuf> {
     if let Some(a) = v.dyn_ref::<Float32Array>() {
-        Ok(ScoresBuf::F32(a.to_vec()))
+        Ok(ScoresBuf::F32(a.clone().own(arg)?))
     } else if let Some(a) = v.dyn_ref::<Float64Array>() {
-        Ok(ScoresBuf::F64(a.to_vec()))
+        Ok(ScoresBuf::F64(a.clone().own(arg)?))
     } else {
         Err(Error::type_error(arg, "must be a Float32Array or a Float64Array"))
     }
@@ -107,44 +121,44 @@ fn typed<T: JsCast>(v: &JsValue, arg: &'static str, nullable: bool) -> Result<Ve
 
 impl Input for Scores {
     type Owned = ScoresBuf;
-    fn own(self) -> Result<ScoresBuf> {
-        scores(&self, "scores")
+    fn own(self, arg: &'static str) -> Result<ScoresBuf> {
+        scores(&self, arg)
     }
 }
 
 impl Input for ScoresList {
     type Owned = Vec<ScoresBuf>;
-    fn own(self) -> Result<Vec<ScoresBuf>> {
-        items(&self, "inputs")?.iter().map(|x| scores(&x, "inputs")).collect()
+    fn own(self, arg: &'static str) -> Result<Vec<ScoresBuf>> {
+        items(&self, arg)?.iter().map(|x| scores(&x, arg)).collect()
     }
 }
 
 impl Input for F32List {
     type Owned = Vec<Vec<f32>>;
-    fn own(self) -> Result<Vec<Vec<f32>>> {
-        Ok(typed::<Float32Array>(&self, "data", false)?.into_iter().flatten().map(|a| a.to_vec()).collect())
+    fn own(self, arg: &'static str) -> Result<Vec<Vec<f32>>> {
+        typed::<Float32Array>(&self, arg, false)?.into_iter().flatten().map(|a| a.own(arg)).collect()
     }
 }
 
 impl Input for ShapeList {
     type Owned = Vec<Shape>;
-    fn own(self) -> Result<Vec<Shape>> {
-        let shapes = typed::<Uint32Array>(&self, "shapes", true)?;
+    fn own(self, arg: &'static str) -> Result<Vec<Shape>> {
+        let shapes = typed::<Uint32Array>(&self, arg, true)?;
         Ok(shapes.into_iter().map(|s| s.map(|s| s.to_vec().into_iter().map(|d| d as usize).collect())).collect())
     }
 }
 
 impl Input for IntsList {
     type Owned = Vec<Option<Vec<i32>>>;
-    fn own(self) -> Result<Vec<Option<Vec<i32>>>> {
-        Ok(typed::<Int32Array>(&self, "ints", true)?.into_iter().map(|a| a.map(|a| a.to_vec())).collect())
+    fn own(self, arg: &'static str) -> Result<Vec<Option<Vec<i32>>>> {
+        typed::<Int32Array>(&self, arg, true)?.into_iter().map(|a| a.map(|a| a.own(arg)).transpose()).collect()
     }
 }
 
 impl Input for StrList {
     type Owned = Vec<String>;
-    fn own(self) -> Result<Vec<String>> {
-        items(&self, "names")?.iter().map(|x| x.as_string().ok_or_else(|| Error::type_error("names", "must be strings"))).collect()
+    fn own(self, arg: &'static str) -> Result<Vec<String>> {
+        items(&self, arg)?.iter().map(|x| x.as_string().ok_or_else(|| Error::type_error(arg, "must be strings"))).collect()
     }
 }
 

@@ -13,6 +13,10 @@ export interface Backend {
    * with its own instance, where a layer must be created again.
    */
   sharedLayers: boolean;
+  /** wasm: which instance serves `sync` now, counting replacements after traps (layer ids are per instance). */
+  syncEpoch?: () => number;
+  /** wasm: which async worker serves `async` now (a layer's worker id is valid in one only). */
+  asyncEpoch?: () => number;
   sync: Kernels;
   async: AsyncKernels;
 }

@@ -10,6 +10,8 @@ import { isNode, nodeRequire } from './env.js';
 interface WasmExports extends TableKernels {
   default(init?: { module_or_path: unknown }): Promise<{ memory: WebAssembly.Memory }>;
   initSync(init: { module: BufferSource }): { memory: WebAssembly.Memory };
+  /** A new instance of the same module (appended by scripts/build-wasm.sh). */
+  __reckit_reset(): { memory: WebAssembly.Memory };
   initThreadPool?(threads: number): Promise<void>;
   setParallel(enabled: boolean): void;
 }
@@ -22,8 +24,19 @@ const importers: Record<'wasm-simd' | 'wasm-threads', () => Promise<WasmExports>
 
 export type WasmName = Exclude<BackendName, 'native'>;
 
-/** Instantiates one wasm flavour in this thread and returns its kernels. */
-export async function loadWasmKernels(name: WasmName, threads?: number): Promise<Kernels> {
+/** The kernels of one wasm instance, and how many instances trapped and were replaced. */
+export interface WasmKernels {
+  kernels: Kernels;
+  epoch(): number;
+}
+
+/**
+ * Instantiates one wasm flavour in this thread and returns its kernels. With `replaceOnTrap`,
+ * a call that traps (an abort inside Rust, which leaves the instance unusable) fails with a
+ * clear error and the instance is replaced, so the next call works; layers it held are loaded
+ * again by nn/layers.ts. The async worker passes false: it ends instead (worker.ts).
+ */
+export async function loadWasmKernels(name: WasmName, threads: number | undefined, replaceOnTrap: boolean): Promise<WasmKernels> {
   const wasm = await importers[name]();
   let instance: { memory: WebAssembly.Memory };
   if (isNode) {
@@ -42,8 +55,25 @@ export async function loadWasmKernels(name: WasmName, threads?: number): Promise
     await wasm.initThreadPool(threads ?? navigator.hardwareConcurrency);
   }
   wasm.setParallel(mayBlock);
+  let epoch = 0;
+  const guard =
+    (kernel: keyof TableKernels) =>
+    (...args: unknown[]) => {
+      try {
+        return (wasm[kernel] as (...a: unknown[]) => unknown)(...args);
+      } catch (e) {
+        if (!(e instanceof WebAssembly.RuntimeError) || !replaceOnTrap) throw e;
+        instance = wasm.__reckit_reset();
+        wasm.setParallel(mayBlock);
+        epoch++;
+        throw new Error(`reckit: the wasm instance stopped on this call (${e.message}) and was replaced; the next call runs on a new one`);
+      }
+    };
   return {
-    ...(Object.fromEntries(tableNames.map((name) => [name, wasm[name]])) as TableKernels),
-    memoryBytes: () => instance.memory.buffer.byteLength,
-  } satisfies Kernels;
+    kernels: {
+      ...(Object.fromEntries(tableNames.map((name) => [name, guard(name)])) as TableKernels),
+      memoryBytes: () => instance.memory.buffer.byteLength,
+    } satisfies Kernels,
+    epoch: () => epoch,
+  };
 }

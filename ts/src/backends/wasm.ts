@@ -7,6 +7,7 @@ import { workerKernels } from './worker-client.js';
  * instantiates the same flavour, so they never block the caller.
  */
 export async function loadWasm(name: WasmName, threads?: number): Promise<Backend> {
-  const sync = await loadWasmKernels(name, threads);
-  return { name, sharedLayers: false, sync, async: workerKernels(name, threads) };
+  const sync = await loadWasmKernels(name, threads, true);
+  const worker = workerKernels(name, threads);
+  return { name, sharedLayers: false, sync: sync.kernels, syncEpoch: sync.epoch, async: worker.kernels, asyncEpoch: worker.epoch };
 }

@@ -8,28 +8,50 @@ interface Port {
   hold(busy: boolean): void;
 }
 
+/** The async kernels of a worker, and which worker serves them now. */
+export interface WorkerKernels {
+  kernels: AsyncKernels;
+  /**
+   * Counts the workers that died. A layer created in the worker holds its id only while this
+   * stays the same: the next worker starts with no layers, and reuses their ids (nn/layers.ts).
+   */
+  epoch(): number;
+}
+
 /**
  * Async kernels served by one lazily started worker (a Web Worker in browsers, a
  * worker_threads Worker in Node) running `worker.js` with the same wasm flavour. Arguments are
  * copied to the worker (structured clone); the caller's arrays stay usable.
+ *
+ * If the worker dies (an error, an exit, `terminate()`), every pending call rejects with the
+ * reason and the next call starts a new worker.
  */
-export function workerKernels(name: WasmName, threads?: number): AsyncKernels {
+export function workerKernels(name: WasmName, threads?: number): WorkerKernels {
   const pending = new Map<number, { resolve(v: any): void; reject(e: Error): void }>();
   let nextId = 0;
   let port: Port | undefined;
+  let epoch = 0;
 
-  const settle = (data: { id: number; value?: unknown; error?: { message: string; code?: string } }) => {
+  const settle = (from: Port, data: { id: number; value?: unknown; error?: { message: string; code?: string }; fatal?: boolean }) => {
     const call = pending.get(data.id);
-    if (!call) return;
-    pending.delete(data.id);
-    port?.hold(pending.size > 0);
-    if (data.error === undefined) call.resolve(data.value);
-    else call.reject(Object.assign(new Error(data.error.message), { code: data.error.code }));
+    if (call) {
+      pending.delete(data.id);
+      port?.hold(pending.size > 0);
+      if (data.error === undefined) call.resolve(data.value);
+      else call.reject(Object.assign(new Error(data.error.message), { code: data.error.code }));
+    }
+    // The worker's instance trapped and the worker is ending (a closing Web Worker says nothing more).
+    if (data.fatal) died(from, 'its wasm instance trapped');
   };
-  const failAll = (error: unknown) => {
-    for (const call of pending.values()) call.reject(error instanceof Error ? error : new Error(String(error)));
-    pending.clear();
+
+  /** The worker `of` died: its calls fail and the next call starts another. */
+  const died = (of: Port, why: string) => {
+    if (port !== of) return; // an older worker's late event
     port = undefined;
+    epoch++;
+    const error = new Error(`reckit: the ${name} worker stopped (${why}); the call did not complete. The next call starts a new worker.`);
+    for (const call of pending.values()) call.reject(error);
+    pending.clear();
   };
 
   const start = (): Port => {
@@ -37,15 +59,24 @@ export function workerKernels(name: WasmName, threads?: number): AsyncKernels {
     if (isNode) {
       const { Worker } = nodeRequire()('node:worker_threads');
       const worker = new Worker(url);
-      worker.on('message', settle);
-      worker.on('error', failAll);
+      const p: Port = { post: (m) => worker.postMessage(m), hold: (busy) => (busy ? worker.ref() : worker.unref()) };
+      worker.on('message', (m: Parameters<typeof settle>[1]) => settle(p, m));
+      worker.on('error', (e: Error) => died(p, e.message));
+      worker.on('exit', (code: number) => died(p, `exit code ${code}`));
       worker.unref();
-      return { post: (m) => worker.postMessage(m), hold: (busy) => (busy ? worker.ref() : worker.unref()) };
+      return p;
     }
     const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
-    worker.onmessage = (e: MessageEvent) => settle(e.data);
-    worker.onerror = (e: ErrorEvent) => failAll(new Error(`reckit worker failed: ${e.message}`));
-    return { post: (m) => worker.postMessage(m), hold: () => {} };
+    const p: Port = { post: (m) => worker.postMessage(m), hold: () => {} };
+    worker.onmessage = (e: MessageEvent) => settle(p, e.data);
+    worker.onerror = (e: ErrorEvent) => died(p, e.message || 'an error');
+    // A terminated Web Worker sends no event: hear of it from the instance.
+    const terminate = worker.terminate.bind(worker);
+    worker.terminate = () => {
+      terminate();
+      died(p, 'terminated');
+    };
+    return p;
   };
 
   const call = (fn: keyof AsyncKernels, args: unknown[]) =>
@@ -60,5 +91,8 @@ export function workerKernels(name: WasmName, threads?: number): AsyncKernels {
       port.post({ id, fn, args });
     });
 
-  return Object.fromEntries(asyncKernelNames.map((name) => [name, (...args: unknown[]) => call(name, args)])) as AsyncKernels;
+  return {
+    kernels: Object.fromEntries(asyncKernelNames.map((name) => [name, (...args: unknown[]) => call(name, args)])) as AsyncKernels,
+    epoch: () => epoch,
+  };
 }

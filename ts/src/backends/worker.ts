@@ -19,7 +19,7 @@ let kernels: Promise<Kernels> | undefined;
 
 port.listen(async (message) => {
   if ('init' in message) {
-    kernels = loadWasmKernels(message.init.name, message.init.threads);
+    kernels = loadWasmKernels(message.init.name, message.init.threads, false).then((k) => k.kernels);
     return;
   }
   const { id, fn, args } = message;
@@ -30,6 +30,18 @@ port.listen(async (message) => {
   } catch (e) {
     // Errors cross as their message and kind (`code`), so the caller rethrows the same class.
     const error = e instanceof Error ? { message: e.message, code: (e as { code?: string }).code } : { message: String(e) };
+    if (e instanceof WebAssembly.RuntimeError) {
+      // A trap leaves the instance unusable: this call fails, and the worker ends so that the
+      // next call starts a fresh one (worker-client.ts).
+      port.post({ id, fatal: true, error: { message: `reckit: the wasm instance stopped on this call (${e.message}); the next call starts a new one` } });
+      stop();
+      return;
+    }
     port.post({ id, error });
   }
 });
+
+function stop(): void {
+  if (isNode) nodeRequire()('node:process').exit(1);
+  else close();
+}

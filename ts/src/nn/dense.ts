@@ -40,6 +40,10 @@ function matmulArgs(a: TensorLike, b: TensorLike, options: MatmulOptions): { arg
   if (kb !== k) throw new RangeError(`b: has ${kb} rows (after transB), expected k = ${k} (a's columns)`);
   const bias = options.bias === undefined ? undefined : (toFloats('bias', options.bias, true, false) as Float32Array);
   const activation = choice('activation', options.activation, ['none', 'relu', 'sigmoid', 'tanh'], 'none');
+  // The kernel takes 32-bit dimensions: a larger one is refused here rather than truncated.
+  for (const [name, d] of [['a', m], ['a', k], ['b', n]] as const) {
+    if (d > 0xffffffff) throw new RangeError(`${name}: has a dimension of ${d}; matmul takes dimensions below 2^32`);
+  }
   const dims = new Uint32Array([m, k, n, +transA, +transB]);
   return { args: [ta.data, tb.data, dims, bias, activation], shape: transA ? [m, n] : [...lead, n] };
 }

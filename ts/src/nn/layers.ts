@@ -33,8 +33,15 @@ function outputs(flat: (Float32Array | Uint32Array)[]): Tensor[] {
   return out;
 }
 
+/** A layer's id in its backend's sync instance, and that instance's epoch. */
+interface Handle {
+  backend: Backend;
+  id: number | undefined;
+  epoch: number;
+}
+
 /** Frees the weights of layers that were garbage-collected without `dispose()`. */
-const finalizer = new FinalizationRegistry<() => void>((free) => free());
+const finalizer = new FinalizationRegistry<Handle>((handle) => freeLayer(handle));
 
 /** What every layer (and model) shares: its weights in one backend, under an id. Internal. */
 export abstract class Layer {
@@ -42,9 +49,14 @@ export abstract class Layer {
   readonly #kind: string;
   readonly #config: string;
   #weights: { names: string[]; shapes: Uint32Array[]; data: Float32Array[] } | undefined;
-  #id: number | undefined;
-  /** The worker's copy, for wasm's async calls (created on the first one). */
+  /** The layer's id in the sync instance, and which instance (wasm replaces one that trapped). */
+  readonly #handle: Handle;
+  /** The worker's copy, for wasm's async calls (created on the first one), and its worker. */
   #asyncId: Promise<number> | undefined;
+  #asyncEpoch = 0;
+  /** Async calls in flight: `dispose()` frees the weights after the last one settles. */
+  #inFlight = 0;
+  #disposed = false;
 
   protected constructor(kind: string, weights: Weights, config: object & { prefix?: string }) {
     this.#backend = current();
@@ -54,15 +66,19 @@ export abstract class Layer {
     const entries = (weights instanceof Map ? [...weights] : Object.entries(weights)).filter(([name]) => name.startsWith(prefix));
     const tensors = entries.map(([name, t]) => asTensor(`weights['${name}']`, t));
     this.#weights = { names: entries.map(([n]) => n), shapes: tensors.map((t) => new Uint32Array(t.shape)), data: tensors.map((t) => t.data) };
+    this.#handle = { backend: this.#backend, id: this.#create(), epoch: this.#backend.syncEpoch?.() ?? 0 };
+    // wasm keeps the weights for the worker's copy (and a replaced instance); native needs them no longer.
+    if (this.#backend.sharedLayers) this.#weights = undefined;
+    finalizer.register(this, this.#handle, this);
+  }
+
+  #create(): number {
+    const w = this.#weights!;
     try {
-      const w = this.#weights;
-      this.#id = this.#backend.sync.layerCreate(kind, this.#config, w.names, w.shapes, w.data);
+      return this.#backend.sync.layerCreate(this.#kind, this.#config, w.names, w.shapes, w.data);
     } catch (e) {
       rethrow(e);
     }
-    // wasm keeps the weights for the worker's copy; native needs them no longer.
-    if (this.#backend.sharedLayers) this.#weights = undefined;
-    finalizer.register(this, freeLayer(this.#backend, this.#id!), this);
   }
 
   protected call(tensors: readonly (Tensor | undefined)[], ints: readonly (Int32Array | undefined)[] = []): Tensor[] {
@@ -76,37 +92,76 @@ export abstract class Layer {
 
   protected async callAsync(tensors: readonly (Tensor | undefined)[], ints: readonly (Int32Array | undefined)[] = []): Promise<Tensor[]> {
     const { data, shapes, ints: is } = inputs(tensors, ints);
-    const id = this.#backend.sharedLayers ? this.#live() : await this.#workerId();
-    return outputs(await this.#backend.async.layerForward(id, data, shapes, is).catch((e) => rethrow(e)));
-  }
-
-  #live(): number {
-    if (this.#id === undefined) throw new Error(`${this.#kind}: this layer has been disposed`);
-    return this.#id;
-  }
-
-  #workerId(): Promise<number> {
     this.#live();
+    this.#inFlight++;
+    try {
+      if (!this.#backend.sharedLayers) {
+        // The worker copy may not exist yet: the batch goes to the worker after that await, so
+        // take it now, as every async call does at call time.
+        const pending = this.#workerId();
+        const copies = data.map((d) => d.slice());
+        const ints = is.map((i) => i?.slice() ?? null);
+        let id = await pending;
+        // The worker may have died while we waited: its ids died with it (a new worker reuses them).
+        while ((this.#backend.asyncEpoch?.() ?? 0) !== this.#asyncEpoch) id = await this.#workerId();
+        return outputs(await this.#backend.async.layerForward(id, copies, shapes, ints).catch((e) => rethrow(e)));
+      }
+      return outputs(await this.#backend.async.layerForward(this.#handle.id!, data, shapes, is).catch((e) => rethrow(e)));
+    } finally {
+      if (--this.#inFlight === 0 && this.#disposed) this.#free();
+    }
+  }
+
+  /** The layer's id in the sync instance, loaded again if wasm replaced that instance. */
+  #live(): number {
+    if (this.#disposed) throw new Error(`${this.#kind}: this layer has been disposed`);
+    const epoch = this.#backend.syncEpoch?.() ?? 0;
+    if (epoch !== this.#handle.epoch) {
+      this.#handle.id = this.#create();
+      this.#handle.epoch = epoch;
+    }
+    return this.#handle.id!;
+  }
+
+  /** The layer's id in the async worker, created there again (from the weights kept for it) when that worker was replaced. */
+  #workerId(): Promise<number> {
+    const epoch = this.#backend.asyncEpoch?.() ?? 0;
+    if (epoch !== this.#asyncEpoch) this.#asyncId = undefined; // its worker died, and its id with it
     const w = this.#weights!;
+    this.#asyncEpoch = epoch;
     this.#asyncId ??= this.#backend.async.layerCreate(this.#kind, this.#config, w.names, w.shapes, w.data);
     return this.#asyncId;
   }
 
-  /** Frees the weights (in the backend and its async worker). Later calls throw. */
+  /**
+   * Frees the weights (in the backend and its async worker). Later calls throw; async calls
+   * already in flight complete first, on every backend, and the weights are freed after them.
+   */
   dispose(): void {
-    if (this.#id === undefined) return;
+    if (this.#disposed) return;
+    this.#disposed = true;
     finalizer.unregister(this);
-    freeLayer(this.#backend, this.#id)();
+    if (this.#inFlight === 0) this.#free();
+  }
+
+  #free(): void {
+    if (this.#handle.id === undefined) return;
+    freeLayer(this.#handle);
     const worker = this.#asyncId;
-    if (worker) void worker.then((id) => this.#backend.async.layerDispose(id), () => {});
-    this.#id = undefined;
+    const backend = this.#backend;
+    const epoch = this.#asyncEpoch;
+    // Only in the worker that holds it: a later worker reuses ids for other layers.
+    const sameWorker = () => (backend.asyncEpoch?.() ?? 0) === epoch;
+    if (worker) void worker.then((id) => (sameWorker() ? backend.async.layerDispose(id) : undefined), () => {});
+    this.#handle.id = undefined;
     this.#asyncId = undefined;
     this.#weights = undefined;
   }
 }
 
-function freeLayer(backend: Backend, id: number): () => void {
-  return () => backend.sync.layerDispose(id);
+/** Frees a layer in its sync instance, unless that instance was replaced (its ids went with it). */
+function freeLayer({ backend, id, epoch }: Handle): void {
+  if (id !== undefined && (backend.syncEpoch?.() ?? 0) === epoch) backend.sync.layerDispose(id);
 }
 
 /** Layers alive in the active backend (not counting async workers' copies). */

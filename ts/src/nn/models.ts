@@ -201,6 +201,7 @@ abstract class Model<B extends AnyBatch, O> extends Layer {
     const { f, h, d, fi } = this.#sizes;
     const sparse = toInts('sparse', batch.sparse ?? []);
     const b = f > 0 ? count('sparse', sparse.length, f, 'sparse columns') : rowsOfDense(batch.dense, d);
+    if (b === 0) throw new RangeError('batch: has no rows (sparse is empty); give at least one row to score');
     const history = batch.history === undefined ? undefined : toInts('history', batch.history);
     const t = h > 0 && history ? count('history', history.length, b * h, `batch (${b}) · history fields (${h})`) : 0;
     if (h > 0 && !history) throw new TypeError('history: is required (the model has behaviour fields)');

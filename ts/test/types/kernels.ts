@@ -15,7 +15,7 @@ type NativeAsync = {
 /** napi-rs's loader export besides the table. */
 type NativeSetUp = '__napiBindingTarget';
 /** wasm-bindgen's own exports besides the table. */
-type WasmSetUp = 'default' | 'initSync' | 'setParallel' | 'initThreadPool' | `wbg_rayon_${string}`;
+type WasmSetUp = 'default' | 'initSync' | 'setParallel' | 'initThreadPool' | '__reckit_reset' | `wbg_rayon_${string}`;
 
 /** `true` when `A` has no key outside `Allowed`. */
 type Only<A, Allowed extends PropertyKey> = [Exclude<keyof A, Allowed>] extends [never] ? true : Exclude<keyof A, Allowed>;

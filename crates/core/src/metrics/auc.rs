@@ -35,7 +35,8 @@ pub fn auc<S: Score>(labels: &[u8], scores: &[S], weights: Option<&[f64]>) -> Re
         Some(w) => {
             check::same_length("weights", w.len(), labels.len())?;
             check::weights("weights", w)?;
-            let (c, wp, wn) = count_rows(labels.len(), range, |i| labels[i] == 1, |i| Weighted { key: scores[i].key(), weight: w[i] });
+            let scale = check::weight_scale(w);
+            let (c, wp, wn) = count_rows(labels.len(), range, |i| labels[i] == 1, |i| Weighted { key: scores[i].key(), weight: w[i] * scale });
             Ok(ratio_f64(c, wp * wn))
         }
     }
@@ -60,6 +61,15 @@ fn ratio_f64(c: PairCounts<f64>, pairs: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn huge_and_subnormal_weights_give_the_unweighted_value() {
+        let (y, s) = ([1, 0, 1, 0, 1], [0.9, 0.8, 0.7, 0.1, 0.8]);
+        let plain = auc(&y, &s, None).unwrap();
+        for w in [1e308, 1e-320, 3.0] {
+            assert_eq!(auc(&y, &s, Some(&[w; 5])).unwrap(), plain, "weights {w}");
+        }
+    }
 
     /// The definition, O(n²).
     fn pairwise(labels: &[u8], scores: &[f64], w: Option<&[f64]>) -> f64 {

@@ -22,9 +22,11 @@ pub fn log_loss<S: Score>(labels: &[u8], probs: &[S], weights: Option<&[f64]>, e
     check::same_length("probs", probs.len(), labels.len())?;
     check::labels(labels)?;
     check::eps(eps)?;
+    let mut scale = 1.0;
     if let Some(w) = weights {
         check::same_length("weights", w.len(), labels.len())?;
         check::weights("weights", w)?;
+        scale = check::weight_scale(w);
     }
     let parts = par::map_chunks(labels.len(), CHUNK, |a, b| {
         let (mut loss, mut total, mut bad) = (0.0, 0.0, false);
@@ -33,7 +35,7 @@ pub fn log_loss<S: Score>(labels: &[u8], probs: &[S], weights: Option<&[f64]>, e
             bad |= !(0.0..=1.0).contains(&p); // also NaN
             let p = p.clamp(eps, 1.0 - eps);
             let l = if labels[i] == 1 { -p.ln() } else { -(1.0 - p).ln() };
-            let w = weights.map_or(1.0, |w| w[i]);
+            let w = weights.map_or(1.0, |w| w[i] * scale);
             loss += w * l;
             total += w;
         }

@@ -21,7 +21,8 @@ pub fn box_iou(a: &[f64], b: &[f64], offset: f64) -> Result<Vec<f64>> {
         return Err(Error::new("offset", format!("is {offset}; it must be 0 or 1")));
     }
     let area = |x: &[f64]| (x[2] - x[0] + offset) * (x[3] - x[1] + offset);
-    let mut out = Vec::with_capacity(a.len() / 4 * (b.len() / 4));
+    let pairs = crate::util::alloc::product("boxesB", &[a.len() / 4, b.len() / 4])?;
+    let mut out = crate::util::alloc::with_capacity("boxesB", pairs)?;
     for x in a.chunks_exact(4) {
         for y in b.chunks_exact(4) {
             let w = (x[2].min(y[2]) - x[0].max(y[0]) + offset).max(0.0);

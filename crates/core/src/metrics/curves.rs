@@ -193,6 +193,7 @@ pub fn average_precision<S: Score>(labels: &[u8], scores: &[S], weights: Option<
 /// Reference: the two-sample Kolmogorov–Smirnov statistic as used in credit scoring
 /// (Siddiqi 2006, *Credit Risk Scorecards*), one-sided as in
 /// docs/conventions.md#binary-metrics.
+#[inline] // a kernel-table function: see crates/core/src/kernels/mod.rs
 pub fn ks(labels: &[u8], scores: Scores, weights: Option<&[f64]>) -> Result<f64> {
     let t = crate::with_scores!(scores, |s| tally(labels, s, weights))?;
     let (p, n) = totals(&t);

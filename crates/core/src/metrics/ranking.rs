@@ -138,6 +138,15 @@ pub fn ranking_metrics<S: Score>(
     check::same_length("scores", scores.len(), relevance.len())?;
     check::scores(scores)?;
     check::relevance(relevance)?;
+    if relevance.is_empty() {
+        return Err(Error::new("labels", "is empty; ranking metrics average over queries, and there is none"));
+    }
+    if gain == Gain::Exponential {
+        // 2^rel − 1 overflows f64 above 1023, and NDCG would be inf / inf = NaN.
+        if let Some(i) = relevance.iter().position(|&r| r > 1023.0) {
+            return Err(Error::new("labels", format!("labels[{i}] is {}; exponential gain (2^rel − 1) takes relevance ≤ 1023", relevance[i])));
+        }
+    }
     if ks.is_empty() {
         return Err(Error::new("k", "is empty; give at least one K"));
     }

@@ -26,7 +26,8 @@ pub(crate) fn tally<S: Score>(labels: &[u8], scores: &[S], weights: Option<&[f64
         Some(w) => {
             check::same_length("weights", w.len(), labels.len())?;
             check::weights("weights", w)?;
-            tally_rows(labels.len(), range, positive, |i| Weighted { key: scores[i].key(), weight: w[i] })
+            let scale = check::weight_scale(w);
+            tally_rows(labels.len(), range, positive, |i| Weighted { key: scores[i].key(), weight: w[i] * scale })
         }
     })
 }
@@ -118,9 +119,11 @@ mod tests {
         assert_eq!(values, [0.9, 0.5, 0.2, -1.0]);
         assert_eq!(*t.pos, [1.0, 1.0, 1.0, 0.0]);
         assert_eq!(*t.neg, [0.0, 1.0, 1.0, 1.0]);
+        // Weighted sums come scaled by the power of two that brings the largest weight to [1, 2)
+        // (check::weight_scale): here ¼.
         let w = tally(&labels, &scores, Some(&[2.0, 3.0, 0.5, 1.0, 1.0, 4.0])).unwrap();
-        assert_eq!(*w.pos, [0.5, 2.0, 4.0, 0.0]);
-        assert_eq!(*w.neg, [0.0, 3.0, 1.0, 1.0]);
+        assert_eq!(*w.pos, [0.5 / 4.0, 2.0 / 4.0, 4.0 / 4.0, 0.0]);
+        assert_eq!(*w.neg, [0.0, 3.0 / 4.0, 1.0 / 4.0, 1.0 / 4.0]);
         let zero = tally(&labels, &scores, Some(&[1.0, 1.0, 0.0, 1.0, 1.0, 1.0])).unwrap();
         assert_eq!(*zero.pos, [1.0, 1.0, 0.0]);
     }

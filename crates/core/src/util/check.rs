@@ -49,6 +49,19 @@ pub(crate) fn weights(arg: &'static str, weights: &[f64]) -> Result<()> {
     finite_non_negative(arg, weights, "weights")
 }
 
+/// A power of two that brings the largest weight to [1, 2). Metrics that are ratios of weighted
+/// sums (AUC, the curves, log loss) multiply every weight by it, exactly (a power of two), so
+/// finite weights such as 1e308 (whose products and sums overflow) or 1e-320 (whose products
+/// underflow to 0) give the same value as weights near 1 instead of NaN.
+pub(crate) fn weight_scale(weights: &[f64]) -> f64 {
+    let max = par::map_reduce(weights.len(), |a, b| weights[a..b].iter().fold(0.0f64, |m, &w| m.max(w)), f64::max);
+    if max == 0.0 || !max.is_finite() {
+        return 1.0;
+    }
+    // Clamped so the factor itself is a normal number; 2^±1000 is enough for any finite max.
+    2f64.powi(-(max.log2().floor() as i32).clamp(-1000, 1000))
+}
+
 /// Relevance grades (the ranking metrics' labels) are finite and non-negative.
 pub(crate) fn relevance(rel: &[f64]) -> Result<()> {
     finite_non_negative("labels", rel, "relevance")

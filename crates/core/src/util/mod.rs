@@ -2,6 +2,7 @@
 //! scratch memory, run-time SIMD detection and scores as order-preserving keys. Depends on
 //! nothing else in the crate.
 
+pub(crate) mod alloc;
 pub(crate) mod check;
 pub(crate) mod math;
 pub(crate) mod par;

@@ -112,7 +112,7 @@ impl Layer for MultiHeadAttention {
         let call = Call { query: query.data, key: key.data, value: value.data, fused: self_attention && self.w_qkv.is_some(), tq, s, masks };
         let nb = (384 / tq.max(1)).clamp(1, b.max(1));
         let mut output = vec![0.0f32; b * tq * e];
-        let mut weights = if need_weights { vec![0.0f32; b * tq * s] } else { Vec::new() };
+        let mut weights = if need_weights { crate::util::alloc::zeros("key", crate::util::alloc::product("key", &[b, tq, s])?)? } else { Vec::new() };
         let block = nb * tq * e;
         if need_weights {
             // Weights requested: sequential (a debugging output, not the hot path).

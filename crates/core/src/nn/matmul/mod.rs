@@ -201,7 +201,7 @@ impl Activation {
 
 /// The facade's `matmul`: `op(a)·op(b) + bias` then `activation`, checking shapes and values.
 pub fn matmul(d: Dims, a: &[f32], b: &[f32], bias: Option<&[f32]>, activation: Activation) -> Result<Vec<f32>> {
-    let size = |rows: usize, cols: usize| rows.checked_mul(cols).ok_or_else(|| Error::new("shape", "is too large"));
+    let size = |rows: usize, cols: usize| crate::util::alloc::product("dims", &[rows, cols]);
     if a.len() != size(d.m, d.k)? {
         return Err(Error::new("a", format!("has {} values, expected {}·{}", a.len(), d.m, d.k)));
     }
@@ -210,7 +210,7 @@ pub fn matmul(d: Dims, a: &[f32], b: &[f32], bias: Option<&[f32]>, activation: A
     }
     crate::util::check::finite("a", a)?;
     crate::util::check::finite("b", b)?;
-    let mut out = vec![0.0f32; size(d.m, d.n)?];
+    let mut out = crate::util::alloc::zeros("dims", size(d.m, d.n)?)?;
     if let Some(bias) = bias {
         if bias.len() != d.n {
             return Err(Error::new("bias", format!("has length {}, expected {}", bias.len(), d.n)));
@@ -228,6 +228,15 @@ pub fn matmul(d: Dims, a: &[f32], b: &[f32], bias: Option<&[f32]>, activation: A
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_output_too_large_to_allocate_is_an_error() {
+        let d = Dims { m: 1 << 20, k: 0, n: 1 << 20, trans_a: false, trans_b: false };
+        let e = matmul(d, &[], &[], None, Activation::None).unwrap_err();
+        assert_eq!(e.arg, "dims");
+        let d = Dims { m: usize::MAX, k: 0, n: 2, trans_a: false, trans_b: false };
+        assert_eq!(matmul(d, &[], &[], None, Activation::None).unwrap_err().arg, "dims");
+    }
 
     fn naive(d: Dims, a: &[f32], b: &[f32]) -> Vec<f64> {
         let mut out = vec![0.0; d.m * d.n];

@@ -129,7 +129,7 @@ impl Layer for YouTubeDnn {
         self.tables.gather(&self.items, ids, n, "items", &mut xi, width, 0)?;
         let v = self.tower(self.item_tower.as_ref(), xi, n);
 
-        let mut scores = vec![0.0f32; b * n];
+        let mut scores = crate::util::alloc::zeros("items", crate::util::alloc::product("items", &[b, n])?)?;
         matmul_into(Dims { m: b, k: d, n, trans_a: false, trans_b: true }, &u, &v, &mut scores, false);
         scores.iter_mut().for_each(|s| *s /= self.temperature);
         Ok(vec![Out { data: u, shape: vec![b, d] }, Out { data: v, shape: vec![n, d] }, Out { data: scores, shape: vec![b, n] }])
