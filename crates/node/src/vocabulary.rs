@@ -7,24 +7,13 @@ use super::*;
 use reckit_core::kernels::{Array, Scores as ScoresView, ScoresBuf, Shape};
 use napi::{check_status, sys};
 
-pub type Bytes = Uint8Array;
-pub type U32s = Uint32Array;
-pub type F32s = Float32Array;
-pub type F64s = Float64Array;
-pub type OptU32s = Option<Uint32Array>;
-pub type OptF32s = Option<Float32Array>;
-pub type OptF64s = Option<Float64Array>;
+reckit_core::plain_vocabulary!();
 pub type Scores = Either<Float32Array, Float64Array>;
 pub type ScoresList = Vec<Scores>;
 pub type F32List = Vec<Float32Array>;
 pub type ShapeList = Vec<Option<Uint32Array>>;
 pub type IntsList = Vec<Option<Int32Array>>;
 pub type StrList = Vec<String>;
-pub type Str = String;
-pub type Num = f64;
-pub type Int = u32;
-pub type Bool = bool;
-pub type Unit = ();
 /// A list of typed arrays (and, for a tensor file, its index JSON).
 pub type ArrayList = Vec<Either4<Float64Array, Float32Array, Uint32Array, String>>;
 pub type LossArrays = ArrayList;

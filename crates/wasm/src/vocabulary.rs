@@ -7,18 +7,7 @@ use js_sys::{Array, Float32Array, Float64Array, Int32Array, Uint32Array, Uint8Ar
 use reckit_core::kernels::{Array as CoreArray, ScoresBuf, Shape};
 use reckit_core::{Error, Result};
 
-pub type Bytes = Uint8Array;
-pub type U32s = Uint32Array;
-pub type F32s = Float32Array;
-pub type F64s = Float64Array;
-pub type OptU32s = Option<Uint32Array>;
-pub type OptF32s = Option<Float32Array>;
-pub type OptF64s = Option<Float64Array>;
-pub type Str = String;
-pub type Num = f64;
-pub type Int = u32;
-pub type Bool = bool;
-pub type Unit = ();
+reckit_core::plain_vocabulary!();
 
 #[wasm_bindgen]
 extern "C" {

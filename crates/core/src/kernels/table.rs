@@ -49,3 +49,24 @@ macro_rules! kernel_table {
         }
     };
 }
+
+/// The vocabulary words whose JavaScript type is a typed array, a number, a string or a
+/// boolean, as aliases of the typed-array types in scope: napi-rs's in `crates/node`, js_sys's
+/// in `crates/wasm` (the same names). Each binding declares the compound words itself.
+#[macro_export]
+macro_rules! plain_vocabulary {
+    () => {
+        pub type Bytes = Uint8Array;
+        pub type U32s = Uint32Array;
+        pub type F32s = Float32Array;
+        pub type F64s = Float64Array;
+        pub type OptU32s = Option<Uint32Array>;
+        pub type OptF32s = Option<Float32Array>;
+        pub type OptF64s = Option<Float64Array>;
+        pub type Str = String;
+        pub type Num = f64;
+        pub type Int = u32;
+        pub type Bool = bool;
+        pub type Unit = ();
+    };
+}
