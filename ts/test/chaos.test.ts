@@ -19,8 +19,9 @@ async function inChild(body: string, timeoutMs = 60_000): Promise<any> {
   const { pathToFileURL } = await import('node:url');
   const entry = pathToFileURL(`${process.cwd()}/dist/index.js`).href;
   // A file, not `node -e`: workers inherit the parent's flags, and `--input-type` breaks them.
+  // No `await init()`: in Node the backend is ready at import, wasm-simd included.
   const file = `${mkdtempSync(`${tmpdir()}/reckit-chaos-`)}/case.mjs`;
-  writeFileSync(file, `import * as reckit from ${JSON.stringify(entry)}; await reckit.init(); const out = await (async () => { ${body} })(); console.log(JSON.stringify(out));`);
+  writeFileSync(file, `import * as reckit from ${JSON.stringify(entry)}; const out = await (async () => { ${body} })(); console.log(JSON.stringify(out));`);
   const r = spawnSync(process.execPath, [file], { encoding: 'utf8', timeout: timeoutMs, env: { ...process.env, RECKIT_BACKEND: backend } });
   if (r.status !== 0) throw new Error(`child exited with ${r.status ?? r.signal}: ${r.stderr.slice(-2000)}`);
   return JSON.parse(r.stdout.trim().split('\n').at(-1)!);

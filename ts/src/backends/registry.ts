@@ -2,13 +2,13 @@
  * Which backends loaded, which one is in use, and why the others did not load.
  *
  * Node: `native` loads synchronously when this module is imported (so scripts need no
- * `await init()`), `wasm-simd` on `init()`. Browsers: `wasm-threads` on cross-origin-isolated
+ * `await init()`); `wasm-simd` too when native cannot load or RECKIT_BACKEND asks for it. Browsers: `wasm-threads` on cross-origin-isolated
  * pages, and `wasm-simd`, both on `init()`. `RECKIT_BACKEND` forces one backend in Node.
  */
 import type { Backend, BackendName } from './types.js';
 import { canShareMemory, isNode, nodeProcess } from './env.js';
 import { loadNative } from './native.js';
-import { loadWasm } from './wasm.js';
+import { loadWasm, loadWasmSimdSync } from './wasm.js';
 
 const loaded = new Map<BackendName, Backend>();
 const failures = new Map<BackendName, unknown>();
@@ -16,7 +16,8 @@ let active: Backend | undefined;
 
 /** Fastest first. */
 const preference: BackendName[] = isNode ? ['native', 'wasm-simd'] : ['wasm-threads', 'wasm-simd'];
-const forced = nodeProcess?.env.RECKIT_BACKEND as BackendName | undefined;
+// An empty RECKIT_BACKEND counts as unset (a shell's `RECKIT_BACKEND= node …`).
+const forced = (nodeProcess?.env.RECKIT_BACKEND || undefined) as BackendName | undefined;
 
 if (forced !== undefined && !(['native', 'wasm-simd', 'wasm-threads'] as string[]).includes(forced)) {
   throw new RangeError(`RECKIT_BACKEND=${forced} is not a backend; use native, wasm-simd or wasm-threads`);
@@ -31,6 +32,18 @@ function record(name: BackendName, backend: Backend | undefined, error?: unknown
   }
 }
 
+/**
+ * Why a backend did not load, in one line. napi's loader throws a generic message (it blames an
+ * npm bug) with the real reasons chained in `cause`: the files and packages it tried.
+ */
+function reason(e: unknown): string {
+  const tried: string[] = [];
+  for (let c: unknown = e instanceof Error && e.cause ? e.cause : e; c; c = c instanceof Error ? c.cause : undefined) {
+    tried.push((c instanceof Error ? c.message : String(c)).split('\n')[0]);
+  }
+  return tried.join('; ');
+}
+
 function choose(): void {
   const order = forced ? [forced] : preference;
   active = order.map((n) => loaded.get(n)).find((b) => b !== undefined);
@@ -43,12 +56,26 @@ for (const name of ['native', 'wasm-simd', 'wasm-threads'] as BackendName[]) {
   }
 }
 
-// Node: the native addon now, synchronously.
-if (isNode && (forced ?? 'native') === 'native') {
-  try {
-    record('native', loadNative());
-  } catch (e) {
-    record('native', undefined, e);
+// Node: the native addon now, synchronously; if it cannot load (no binary for this platform,
+// an old glibc) or wasm-simd is asked for, wasm-simd, also synchronously (its bytes are on
+// disk). Either way the first call works without `await init()`.
+if (isNode) {
+  if ((forced ?? 'native') === 'native') {
+    try {
+      record('native', loadNative());
+    } catch (e) {
+      record('native', undefined, e);
+    }
+  }
+  if (!loaded.has('native') && (forced ?? 'wasm-simd') === 'wasm-simd') {
+    try {
+      record('wasm-simd', loadWasmSimdSync());
+      if (!forced) {
+        console.warn(`reckit: the native addon did not load (${reason(failures.get('native'))}); using wasm-simd`);
+      }
+    } catch (e) {
+      record('wasm-simd', undefined, e);
+    }
   }
   choose();
 }

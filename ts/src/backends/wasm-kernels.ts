@@ -7,7 +7,7 @@ import { tableNames, type Kernels, type TableKernels } from './kernels.js';
 import { isNode, nodeRequire } from './env.js';
 
 /** The functions wasm-bindgen generates for crates/wasm: the kernel table, and set-up. */
-interface WasmExports extends TableKernels {
+export interface WasmExports extends TableKernels {
   default(init?: { module_or_path: unknown }): Promise<{ memory: WebAssembly.Memory }>;
   initSync(init: { module: BufferSource }): { memory: WebAssembly.Memory };
   /** A new instance of the same module (appended by scripts/build-wasm.sh). */
@@ -40,10 +40,7 @@ export async function loadWasmKernels(name: WasmName, threads: number | undefine
   const wasm = await importers[name]();
   let instance: { memory: WebAssembly.Memory };
   if (isNode) {
-    // wasm-bindgen's web target fetches its .wasm by URL; in Node we read the file instead.
-    const fs = nodeRequire()('node:fs');
-    const dir = name === 'wasm-simd' ? 'simd' : 'threads';
-    instance = wasm.initSync({ module: fs.readFileSync(new URL(`../wasm/${dir}/index_bg.wasm`, import.meta.url)) });
+    instance = wasm.initSync({ module: wasmBytes(name) });
   } else {
     instance = await wasm.default();
   }
@@ -54,6 +51,19 @@ export async function loadWasmKernels(name: WasmName, threads: number | undefine
   if (wasm.initThreadPool && mayBlock) {
     await wasm.initThreadPool(threads ?? navigator.hardwareConcurrency);
   }
+  return kernelsOf(wasm, instance, mayBlock, replaceOnTrap);
+}
+
+/** Node: a flavour's .wasm file (wasm-bindgen's web target would fetch it by URL). */
+export function wasmBytes(name: WasmName): BufferSource {
+  const fs = nodeRequire()('node:fs');
+  const dir = name === 'wasm-simd' ? 'simd' : 'threads';
+  return fs.readFileSync(new URL(`../wasm/${dir}/index_bg.wasm`, import.meta.url));
+}
+
+/** The kernels of an initialised instance (see {@link loadWasmKernels} for `replaceOnTrap`). */
+export function kernelsOf(wasm: WasmExports, first: { memory: WebAssembly.Memory }, mayBlock: boolean, replaceOnTrap: boolean): WasmKernels {
+  let instance = first;
   wasm.setParallel(mayBlock);
   let epoch = 0;
   const guard =

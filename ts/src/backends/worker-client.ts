@@ -58,7 +58,10 @@ export function workerKernels(name: WasmName, threads?: number): WorkerKernels {
     const url = new URL('./worker.js', import.meta.url);
     if (isNode) {
       const { Worker } = nodeRequire()('node:worker_threads');
-      const worker = new Worker(url);
+      // A worker inherits the process's Node flags; `--input-type` (as in `node --input-type=module
+      // -e …`) is refused for a worker's file, so it is left out.
+      const execArgv = nodeRequire()('node:process').execArgv.filter((a: string) => !a.startsWith('--input-type'));
+      const worker = new Worker(url, { execArgv });
       const p: Port = { post: (m) => worker.postMessage(m), hold: (busy) => (busy ? worker.ref() : worker.unref()) };
       worker.on('message', (m: Parameters<typeof settle>[1]) => settle(p, m));
       worker.on('error', (e: Error) => died(p, e.message));
