@@ -1,7 +1,7 @@
 //! The kernel table's vocabulary as napi-rs types (their TypeScript names are declared in
 //! crates/node/kernels.d.ts, prepended to the generated index.d.ts), how a kernel sees each
 //! argument ([`Input::view`], borrowing) or a copy of it ([`Input::own`], for async calls), and
-//! how each result becomes a JavaScript value ([`Output`]).
+//! how each result becomes a JavaScript value ([`Js`], wrapped in [`Returned`]).
 
 use super::*;
 use reckit_core::kernels::{Array, Scores as ScoresView, ScoresBuf, Shape};
