@@ -72,6 +72,20 @@ describe('async calls own their inputs', () => {
   });
 });
 
+describe('async calls may share instead of copy', () => {
+  // SharedArrayBuffer exists in Node and on cross-origin-isolated pages only.
+  test.runIf(typeof SharedArrayBuffer !== 'undefined')('where SharedArrayBuffer exists: arrays over one give the same values, async and sync', async () => {
+    const n = 50_000;
+    const labels = new Uint8Array(new SharedArrayBuffer(n));
+    const scores = new Float64Array(new SharedArrayBuffer(8 * n));
+    for (let i = 0; i < n; i++) {
+      scores[i] = ((i * 2654435761) % 1000003) / 1000003;
+      labels[i] = (i * 7) % 3 === 0 ? 1 : 0;
+    }
+    expect(await reckit.aucAsync(labels, scores)).toBe(reckit.auc(labels.slice(), scores.slice()));
+  });
+});
+
 describe('no input aborts the process', () => {
   test('matmul whose output cannot be allocated is a RangeError naming the argument; the next call works', async () => {
     const out = await isolated(`

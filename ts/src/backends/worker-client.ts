@@ -58,10 +58,10 @@ export function workerKernels(name: WasmName, threads?: number): WorkerKernels {
     const url = new URL('./worker.js', import.meta.url);
     if (isNode) {
       const { Worker } = nodeRequire()('node:worker_threads');
-      // A worker inherits the process's Node flags; `--input-type` (as in `node --input-type=module
-      // -e …`) is refused for a worker's file, so it is left out.
-      const execArgv = nodeRequire()('node:process').execArgv.filter((a: string) => !a.startsWith('--input-type'));
-      const worker = new Worker(url, { execArgv });
+      // Started from a one-line eval that imports worker.js, not from the file itself: a worker
+      // inherits the process's flags, and `--input-type` (as in `node --input-type=module -e …`)
+      // refuses a worker's file but applies to eval code, which import() serves in either mode.
+      const worker = new Worker(`import(${JSON.stringify(url.href)})`, { eval: true });
       const p: Port = { post: (m) => worker.postMessage(m), hold: (busy) => (busy ? worker.ref() : worker.unref()) };
       worker.on('message', (m: Parameters<typeof settle>[1]) => settle(p, m));
       worker.on('error', (e: Error) => died(p, e.message));
