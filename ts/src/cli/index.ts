@@ -5,52 +5,164 @@
  * reading and metrics. A progress bar (cli-progress) shows on stderr for files over 16 MB when
  * stderr is a terminal. Arguments: node:util's parseArgs (Node's own, no dependency needed).
  *
+ * Also `reckit help` (--help, -h; usage on stdout, exit 0) and `reckit --version` (-v). Usage
+ * errors are one plain line (parseArgs' error codes mapped to sentences, a suggestion for a
+ * misspelt command or option); no arguments at all print the usage on stderr, exit 2.
+ *
  * Exit codes: 0 ok; 2 usage (every option is checked before the file is opened); 65 malformed
- * input (the message names file, line and column; the metrics of the rows before it are still
- * printed, marked partial), or a file that is not CSV, TSV or JSON Lines text (gzip, zip,
+ * input (the message, naming file, line and column, comes first on stderr; then the metrics of
+ * the rows before it on stdout, marked partial: a header line, or JSON's "partial" field), or a file that is not CSV, TSV or JSON Lines text (gzip, zip,
  * Parquet, UTF-16, …); 66 the file cannot be read (missing, a directory, no permission, an I/O
  * error); 1 anything else. Messages escape control characters from the input (cli/read.ts: show).
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
 import { backendInfo, init, type GroupWeighting } from '../index.js';
 import { CannotRead, Columns, InputError, clean, formatOf, openInput, read, show, type InputFormat } from './read.js';
 import { BINARY, DEFAULT_METRICS, RANKING, compute, table, type MetricName } from './metrics.js';
 
-const usage = `usage: reckit eval <file.csv|.tsv|.jsonl> [options]
-  --label <column>       0/1 label, or graded relevance for ranking metrics (default: label)
-  --score <column>       the model's score (default: score)
-  --group <column>       user or query id: GAUC and per-query ranking (default: user_id, if present)
+const usage = `reckit: metrics of a prediction log (AUC, GAUC, log loss, ranking metrics)
+
+usage: reckit eval <file.csv|.tsv|.jsonl> [options]
+       reckit help | --help | -h      this text (also: reckit eval --help)
+       reckit --version | -v          the version
+
+commands:
+  eval <file>            read a CSV, TSV or JSON Lines log (one row per prediction), print metrics
+  help                   print this text
+
+options of eval (each one checked before the file is opened):
+  --label <column>       0/1 label, or graded relevance >= 0 for ranking metrics (default: label)
+  --score <column>       the model's score, a finite number (default: score)
+  --group <column>       user or query id, for GAUC and per-query ranking
+                         (default: user_id if the file has it, otherwise no groups)
   --k <list>             ranking cut-offs, integers 1 to 4294967295 (default: 10), e.g. --k 5,10,20
   --metrics <list>       any of ${[...BINARY, ...RANKING].join(',')}
                          (default: ${DEFAULT_METRICS.join(',')})
-  --weighting <mode>     GAUC weights: impressions (default), clicks or uniform
-  --input <format>       csv, tsv or jsonl (default: from the file's extension)
-  --format <format>      table (default) or json`;
+  --weighting <mode>     GAUC's group weights: impressions, clicks or uniform (default: impressions)
+  --input <format>       csv, tsv or jsonl (default: from the extension: .tsv, .jsonl/.ndjson, else csv)
+  --format <format>      table or json (default: table)
+  -h, --help             print this text
+  -v, --version          print the version
+
+exit codes:
+  0   ok
+  1   an unexpected error
+  2   a usage error (unknown command or option, a bad or missing value)
+  65  malformed input: the error (file:line: column …) on stderr, then the metrics of the
+      rows before it on stdout, marked partial; or a file that is not CSV, TSV or JSON Lines
+  66  the file cannot be read (missing, a directory, no permission, an I/O error)
+
+example:
+  reckit eval data/sample.csv --k 5,10 --metrics auc,gauc,ndcg --format json`;
 
 class UsageError extends Error {}
+
+/** The package's version, from its package.json (dist/cli/index.js → ../../package.json). */
+function version(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
 
 /** The largest K: the core takes cut-offs as u32. */
 const MAX_K = 0xffffffff;
 
+const COMMANDS = ['eval', 'help'];
+
+/** Each string option's example value, for "--k needs a value, e.g. --k 5,10". */
+const EXAMPLES: Record<string, string> = {
+  label: 'clicked',
+  score: 'pred',
+  group: 'user_id',
+  k: '5,10',
+  metrics: 'auc,gauc',
+  weighting: 'clicks',
+  input: 'jsonl',
+  format: 'json',
+};
+
+const OPTIONS = {
+  label: { type: 'string', default: 'label' },
+  score: { type: 'string', default: 'score' },
+  group: { type: 'string' },
+  k: { type: 'string', default: '10' },
+  metrics: { type: 'string' },
+  weighting: { type: 'string', default: 'impressions' },
+  input: { type: 'string' },
+  format: { type: 'string', default: 'table' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const;
+
+/** Levenshtein distance (names are short). */
+function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length];
+}
+
+/** The closest of `names` to `given`, when it is a likely typo (at most 2 edits, fewer than its length). */
+function closest(given: string, names: string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const name of names) {
+    const d = distance(given.toLowerCase(), name);
+    if (d < bestDistance) [best, bestDistance] = [name, d];
+  }
+  return bestDistance <= Math.min(2, given.length - 1) ? best : undefined;
+}
+
+/**
+ * parseArgs' error as a plain sentence. Its codes: an unknown option, an option without its value
+ * (or one whose value starts with a dash, "ambiguous"; or a flag given a value), a positional
+ * argument where none is taken. The option is the quoted name in Node's message ('--k <value>',
+ * '-h, --help'): its long form.
+ */
+function parseError(e: Error & { code?: string }): UsageError {
+  const quoted = /'([^']*)'/.exec(e.message)?.[1] ?? '';
+  const option = quoted.replace(/ <value>$/, '').split(', ').pop()!;
+  const name = option.replace(/^--?/, '');
+  switch (e.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION': {
+      const guess = option.startsWith('--') ? closest(name, Object.keys(OPTIONS)) : undefined;
+      return new UsageError(`unknown option ${clean(option)}${guess ? `; did you mean --${guess}?` : ''} (see reckit eval --help)`);
+    }
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      if (/does not take an argument/.test(e.message)) return new UsageError(`${clean(option)} takes no value`);
+      // "Ambiguous": the next argument starts with a dash (--k --format json, or --k -1).
+      return new UsageError(
+        `${clean(option)} needs a value, e.g. ${option} ${EXAMPLES[name] ?? '…'}${/ambiguous/.test(e.message) ? ` (a value that starts with a dash goes as ${option}=-…)` : ''}`,
+      );
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+      return new UsageError(`unexpected argument ${show(quoted)} (see reckit eval --help)`);
+    default:
+      return new UsageError(clean(e.message.split('\n')[0]));
+  }
+}
+
+/** What to do: print the usage, the version, or evaluate a file with these options. */
 function options(argv: string[]) {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      label: { type: 'string', default: 'label' },
-      score: { type: 'string', default: 'score' },
-      group: { type: 'string' },
-      k: { type: 'string', default: '10' },
-      metrics: { type: 'string' },
-      weighting: { type: 'string', default: 'impressions' },
-      input: { type: 'string' },
-      format: { type: 'string', default: 'table' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) return undefined;
-  if (positionals[0] !== 'eval' || positionals.length !== 2) throw new UsageError('expected: reckit eval <file>');
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
+  } catch (e) {
+    throw (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS_') ? parseError(e as Error) : e;
+  }
+  const { values, positionals } = parsed;
+  if (values.help || positionals[0] === 'help') return 'help' as const;
+  if (values.version) return 'version' as const;
+  const command = positionals[0];
+  if (command === undefined) throw new UsageError('no command given; expected reckit eval <file> (see reckit --help)');
+  if (command !== 'eval') {
+    const guess = closest(command, COMMANDS);
+    throw new UsageError(`unknown command ${show(command)}${guess ? `; did you mean "${guess}"?` : ` (commands: ${COMMANDS.join(', ')}; see reckit --help)`}`);
+  }
+  if (positionals.length === 1) throw new UsageError('eval needs a file, e.g. reckit eval data/sample.csv');
+  if (positionals.length > 2) throw new UsageError(`unexpected argument ${show(positionals[2])}: eval takes one file (see reckit eval --help)`);
   const oneOf = <T extends string>(name: string, v: string, allowed: readonly T[]): T => {
     if (!allowed.includes(v as T)) throw new UsageError(`--${name} must be ${allowed.join(', ')}; got ${show(v)}`);
     return v as T;
@@ -89,16 +201,24 @@ function progressBar(size: number | undefined) {
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (argv.length === 0) {
+    console.error(usage);
+    return 2;
+  }
   let o;
   try {
     o = options(argv);
   } catch (e) {
-    // parseArgs' own messages have line breaks: kept, the rest escaped.
-    console.error(`reckit: ${(e as Error).message.split('\n').map(clean).join('\n')}\n${usage}`);
+    if (!(e instanceof UsageError)) throw e;
+    console.error(`reckit: ${e.message}`);
     return 2;
   }
-  if (!o) {
+  if (o === 'help') {
     console.log(usage);
+    return 0;
+  }
+  if (o === 'version') {
+    console.log(version());
     return 0;
   }
   await init();
@@ -135,13 +255,16 @@ async function main(argv: string[]): Promise<number> {
   const distinct = results.gaucGroups !== undefined ? results.gaucGroups + results.skippedGroups! : results.ranking?.queries;
   const ms = { read: +(t1 - t0).toFixed(1), metrics: +(t2 - t1).toFixed(2) };
   const partial = failure && { error: failure.message, line: failure.line, column: failure.column };
+  // The error first (stderr), then the metrics of the rows before it, marked partial.
+  if (failure) console.error(`reckit: ${failure.message}`);
   if (o.format === 'json') {
     const out = { file: o.file, rows: columns.rows, group: group ?? null, groups: group ? distinct ?? null : null, ...results, backend: info, ms, ...(partial && { partial }) };
     console.log(JSON.stringify(out, null, 2));
   } else {
     console.log(
       [
-        `reckit eval ${o.file}${failure ? `  (partial: the ${columns.rows} row${columns.rows === 1 ? '' : 's'} before the error)` : ''}`,
+        ...(failure ? [`partial results: rows 1–${columns.rows} before the error${failure.line === undefined ? '' : ` (line ${failure.line})`}`] : []),
+        `reckit eval ${o.file}`,
         `  rows       ${columns.rows}${group && distinct !== undefined ? `  (${distinct} ${group} values)` : ''}`,
         ...table(results, group),
         `  backend    ${info.name} (${info.simd}, ${info.threads} thread${info.threads === 1 ? '' : 's'})`,
@@ -149,11 +272,7 @@ async function main(argv: string[]): Promise<number> {
       ].join('\n'),
     );
   }
-  if (failure) {
-    console.error(`reckit: ${failure.message}`);
-    return 65;
-  }
-  return 0;
+  return failure ? 65 : 0;
 }
 
 main(process.argv.slice(2)).then(

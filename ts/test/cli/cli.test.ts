@@ -1,8 +1,8 @@
 /** The CLI (Node only, so it runs in its own project): output, formats, and errors with file, line and column. */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { expect, test } from 'vitest';
 import { auc, averagePrecision, gaucReport, init, ks, logLoss, rankingMetrics } from 'reckit';
@@ -255,4 +255,80 @@ test('binary input is named (gzip, UTF-16, zip, Parquet); input text in messages
   const notJson = cli('eval', file('escapes.jsonl', '\x1b[31m{"label": 1}\n'));
   expect(notJson.stderr).toMatch(/escapes\.jsonl:1: is not JSON/);
   expect(notJson.stderr).not.toMatch(raw);
+});
+
+test('--version and -v print the package version, exit 0', () => {
+  const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
+  for (const flag of ['--version', '-v']) {
+    const r = cli(flag);
+    expect([r.status, r.stdout, r.stderr], flag).toEqual([0, `${version}\n`, '']);
+  }
+  // Read next to dist at run time: the CLI copied under another package.json (the rest of dist/
+  // and node_modules linked) reports that one's, as an installed package would.
+  const pkg = join(dir, 'installed');
+  mkdirSync(join(pkg, 'dist', 'cli'), { recursive: true });
+  writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'reckit', version: '9.8.7', type: 'module' }));
+  symlinkSync(resolve('node_modules'), join(pkg, 'node_modules'));
+  for (const name of readdirSync('dist')) if (name !== 'cli') symlinkSync(resolve('dist', name), join(pkg, 'dist', name));
+  for (const name of readdirSync('dist/cli')) if (name.endsWith('.js')) writeFileSync(join(pkg, 'dist', 'cli', name), readFileSync(join('dist/cli', name)));
+  const installed = spawnSync('node', [join(pkg, 'dist', 'cli', 'index.js'), '--version'], { encoding: 'utf8' });
+  expect(installed.stdout).toBe('9.8.7\n');
+});
+
+test('help, --help, -h and eval --help print the usage, exit 0; no arguments print it on stderr, exit 2', () => {
+  const usage = cli('help').stdout;
+  for (const part of ['usage: reckit eval <file', '--k <list>', '(default: 10)', 'impressions, clicks or uniform', 'table or json', 'exit codes:', '65  malformed input', '66  the file cannot be read', 'example:\n  reckit eval data/sample.csv']) {
+    expect(usage, part).toContain(part);
+  }
+  for (const args of [['help'], ['--help'], ['-h'], ['eval', '--help'], ['eval', 'data/sample.csv', '-h']]) {
+    const r = cli(...args);
+    expect([r.status, r.stdout, r.stderr], args.join(' ')).toEqual([0, usage, '']);
+  }
+  const none = cli();
+  expect([none.status, none.stdout, none.stderr]).toEqual([2, '', usage]);
+});
+
+test('usage errors are one plain line, never parseArgs text; exit 2', () => {
+  const cases: [string[], string][] = [
+    [['eval', 'data/sample.csv', '--frobnicate'], 'reckit: unknown option --frobnicate (see reckit eval --help)'],
+    [['eval', 'data/sample.csv', '--frobnicate=3'], 'reckit: unknown option --frobnicate (see reckit eval --help)'],
+    [['eval', 'data/sample.csv', '-z'], 'reckit: unknown option -z (see reckit eval --help)'],
+    [['eval', 'data/sample.csv', '--metric', 'auc'], 'reckit: unknown option --metric; did you mean --metrics? (see reckit eval --help)'],
+    [['eval', 'data/sample.csv', '--k'], 'reckit: --k needs a value, e.g. --k 5,10'],
+    [['eval', 'data/sample.csv', '--format'], 'reckit: --format needs a value, e.g. --format json'],
+    [['eval', 'data/sample.csv', '--k', '--format', 'json'], 'reckit: --k needs a value, e.g. --k 5,10 (a value that starts with a dash goes as --k=-…)'],
+    [['eval', 'data/sample.csv', '--help=yes'], 'reckit: --help takes no value'],
+    [['evl', 'data/sample.csv'], 'reckit: unknown command "evl"; did you mean "eval"?'],
+    [['hlep'], 'reckit: unknown command "hlep"; did you mean "help"?'],
+    [['frobnicate'], 'reckit: unknown command "frobnicate" (commands: eval, help; see reckit --help)'],
+    [['eval'], 'reckit: eval needs a file, e.g. reckit eval data/sample.csv'],
+    [['eval', 'a.csv', 'b.csv'], 'reckit: unexpected argument "b.csv": eval takes one file (see reckit eval --help)'],
+    [['--k', '5'], 'reckit: no command given; expected reckit eval <file> (see reckit --help)'],
+  ];
+  for (const [args, message] of cases) {
+    const r = cli(...args);
+    expect([r.status, r.stdout, r.stderr], args.join(' ')).toEqual([2, '', `${message}\n`]);
+  }
+  // Option names from the command line are escaped too.
+  expect(cli('eval', 'x.csv', '--\x1b[2J').stderr).toBe('reckit: unknown option --\\u001b[2J (see reckit eval --help)\n');
+});
+
+test('malformed input: the error first, then the partial metrics marked as such (table and JSON)', () => {
+  const f = file('partial-order.csv', 'user_id,label,score\na,1,0.9\na,0,0.1\nb,1,0.2\nb,0,NaN?\nc,1,0.5\n');
+  // One stream for both (2>&1): the order as a terminal shows it.
+  const table = spawnSync('sh', ['-c', `node dist/cli/index.js eval ${f} 2>&1`], { encoding: 'utf8' });
+  expect(table.status).toBe(65);
+  const lines = table.stdout.split('\n');
+  expect(lines[0]).toMatch(/^reckit: .*partial-order\.csv:5: column "score": score "NaN\?" is not a finite number$/);
+  expect(lines.slice(1, 4)).toEqual(['partial results: rows 1–3 before the error (line 5)', `reckit eval ${f}`, '  rows       3  (2 user_id values)']);
+  const json = spawnSync('sh', ['-c', `node dist/cli/index.js eval ${f} --format json 2>&1`], { encoding: 'utf8' });
+  expect(json.status).toBe(65);
+  const [first, ...rest] = json.stdout.split('\n');
+  expect(first).toMatch(/^reckit: .*partial-order\.csv:5: column "score"/);
+  const out = JSON.parse(rest.join('\n'));
+  expect([out.rows, out.partial.line, out.partial.column]).toEqual([3, 5, 'score']);
+  expect(out.partial.error).toMatch(/partial-order\.csv:5: column "score": score "NaN\?" is not a finite number/);
+  // A complete file has neither the header line nor the field.
+  expect(cli('eval', 'data/sample.csv').stdout).not.toMatch(/partial/);
+  expect(JSON.parse(cli('eval', 'data/sample.csv', '--format', 'json').stdout)).not.toHaveProperty('partial');
 });
