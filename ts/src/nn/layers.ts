@@ -54,6 +54,8 @@ export abstract class Layer {
   /** The worker's copy, for wasm's async calls (created on the first one), and its worker. */
   #asyncId: Promise<number> | undefined;
   #asyncEpoch = 0;
+  /** The worker copy's id once created, with its worker's epoch (calls then need not wait). */
+  #ready: { id: number; epoch: number } | undefined;
   /** Async calls in flight: `dispose()` frees the weights after the last one settles. */
   #inFlight = 0;
   #disposed = false;
@@ -96,6 +98,11 @@ export abstract class Layer {
     this.#inFlight++;
     try {
       if (!this.#backend.sharedLayers) {
+        const ready = this.#ready;
+        if (ready && ready.epoch === (this.#backend.asyncEpoch?.() ?? 0)) {
+          // The worker holds the layer: the call is posted now, cloning the batch at call time.
+          return outputs(await this.#backend.async.layerForward(ready.id, data, shapes, is).catch((e) => rethrow(e)));
+        }
         // The worker copy may not exist yet: the batch goes to the worker after that await, so
         // take it now, as every async call does at call time.
         const pending = this.#workerId();
@@ -129,7 +136,14 @@ export abstract class Layer {
     if (epoch !== this.#asyncEpoch) this.#asyncId = undefined; // its worker died, and its id with it
     const w = this.#weights!;
     this.#asyncEpoch = epoch;
-    this.#asyncId ??= this.#backend.async.layerCreate(this.#kind, this.#config, w.names, w.shapes, w.data);
+    if (!this.#asyncId) {
+      this.#ready = undefined;
+      this.#asyncId = this.#backend.async.layerCreate(this.#kind, this.#config, w.names, w.shapes, w.data);
+      const created = this.#asyncId;
+      void created.then((id) => {
+        if (this.#asyncId === created) this.#ready = { id, epoch };
+      }, () => {});
+    }
     return this.#asyncId;
   }
 
@@ -155,6 +169,7 @@ export abstract class Layer {
     if (worker) void worker.then((id) => (sameWorker() ? backend.async.layerDispose(id) : undefined), () => {});
     this.#handle.id = undefined;
     this.#asyncId = undefined;
+    this.#ready = undefined;
     this.#weights = undefined;
   }
 }
