@@ -4,13 +4,15 @@
  *   browser-wasm-simd         in headless Chromium, a plain page
  *   browser-wasm-threads      in headless Chromium, a cross-origin-isolated page (COOP/COEP)
  * plus `cli` (ts/test/cli), the command-line program, once in Node.
- * Tests import the built package (dist/) as `reckit`, so they test what users get.
+ * Tests import the built package (dist/) as `reckit`, so they test what users get: its Node
+ * entry in Node, its browser entry (the `default` export condition) in Chromium.
  */
 import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
 import type { BackendName } from './ts/src/backends/types.js';
 
 const alias = { reckit: new URL('./dist/index.js', import.meta.url).pathname };
+const browserAlias = { reckit: new URL('./dist/browser.js', import.meta.url).pathname };
 const include = ['ts/test/*.test.ts'];
 const setupFiles = ['ts/test/setup.ts'];
 const isolated = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
@@ -35,7 +37,7 @@ const node = (backend: BackendName) => ({
 });
 
 const browser = (backend: BackendName, headers: Record<string, string>) => ({
-  resolve: { alias },
+  resolve: { alias: browserAlias },
   assetsInclude,
   server: { headers },
   optimizeDeps: { exclude: ['reckit'] },

@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { initAll } from './workload.mjs';
 
 /** A raw little-endian array file in `dir`, as `Type` (Float32Array, Int32Array). */
 export function readArray(dir, file, Type) {
@@ -22,7 +23,7 @@ export async function reckitSpecs() {
   const specs = [], envs = {};
   try {
     const reckit = await import('../dist/index.js');
-    await reckit.init();
+    await initAll(reckit);
     for (const b of reckit.availableBackends()) {
       specs.push(`reckit:${b}`);
       reckit.setBackend(b);

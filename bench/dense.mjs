@@ -28,7 +28,7 @@ import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chart } from './chart.mjs';
-import { lcg, median, time, timeAsync } from './workload.mjs';
+import { initAll, lcg, median, time, timeAsync } from './workload.mjs';
 import { bytes, child, findPython, readArray, reckitSpecs, runChildren } from './children.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -207,7 +207,7 @@ const packageVersion = (name) => JSON.parse(readFileSync(join(packageDir(name), 
 const implementations = {
   async reckit(backend) {
     const reckit = await import('../dist/index.js');
-    await reckit.init();
+    await initAll(reckit);
     if (!reckit.availableBackends().includes(backend)) return { skip: `backend ${backend} is not available here` };
     reckit.setBackend(backend);
     const info = reckit.backendInfo();

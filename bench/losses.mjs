@@ -13,7 +13,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import * as reckit from '../dist/index.js';
 import { chart } from './chart.mjs';
-import { lcg, time } from './workload.mjs';
+import { initAll, lcg, time } from './workload.mjs';
 import * as js from './baseline-losses.mjs';
 
 const N = Number(process.env.BENCH_N ?? 1e6);
@@ -265,7 +265,7 @@ function compare(w, want, got) {
 
 // --- The run. ---
 
-await reckit.init();
+await initAll(reckit);
 const backends = reckit.availableBackends();
 console.error(`losses bench: N = ${sN} (R = ${sR} rows), up to ${reps} runs each, backends ${backends.join(', ')}`);
 const rows = [];

@@ -10,13 +10,13 @@ import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
 import * as reckit from '../dist/index.js';
 import { chart } from './chart.mjs';
-import { data, median, rankingData, runWorkloads, workloads } from './workload.mjs';
+import { data, initAll, median, rankingData, runWorkloads, workloads } from './workload.mjs';
 import { browserRows } from './browser.mjs';
 
 const sizes = (process.env.BENCH_SIZES ?? '1e5,1e6,1e7').split(',').map(Number);
 const reps = Number(process.env.BENCH_REPS ?? 7);
 
-await reckit.init();
+await initAll(reckit);
 const rows = [];
 const peerDir = mkdtempSync(join(tmpdir(), 'reckit-bench-'));
 const peerRows = []; // { n, workload, impl }: where each sklearn timing goes

@@ -101,6 +101,15 @@ export function disagreement(a, b, tol, where = '') {
 }
 
 /**
+ * Loads every backend this environment runs (`init()` loads only the fastest), then goes back
+ * to the fastest.
+ */
+export async function initAll(reckit) {
+  for (const backend of ['native', 'wasm-simd', 'wasm-threads']) await reckit.init({ backend }).catch(() => {});
+  await reckit.init();
+}
+
+/**
  * Times every workload: the JS baseline, then each backend's sync call (and, with `async`, its
  * async call). A result that differs from the baseline's by more than 1e-9 anywhere (every
  * curve point, all 21 ranking numbers) marks its row with `mismatch`; run.mjs reports those.

@@ -1,4 +1,4 @@
-"""Oracle fixtures for the models (python/MODELS.md): PyTorch computes, the safetensors files are
+"""Oracle fixtures for the models (docs/models.md): PyTorch computes, the safetensors files are
 committed.
 
     /usr/bin/python3 python/make_model_fixtures.py
@@ -26,7 +26,7 @@ Writes, under ts/test/fixtures/models/:
 
 Every weight and input is a float32 value; the expected outputs come from
 copy.deepcopy(module).double() run on those exact values, stored as F32. Each case is also
-computed by independent float64 code (the formulas of MODELS.md, with make_layer_fixtures'
+computed by independent float64 code (the formulas of docs/models.md, with make_layer_fixtures'
 hand-written MLP / DIN attention / GRU-cell references) and, where the flavours coincide, by the
 DIEN tutorial's own Interest module (docs/conventions.md#test-oracles; DIEN: AUGRU with the
 tutorial's u,r,n cell, AGRU, AIGRU; softmax + scale attention). The script prints every max |diff|

@@ -1,4 +1,4 @@
-"""PyTorch reference modules of the models reckit serves (the contract is python/MODELS.md).
+"""PyTorch reference modules of the models reckit serves (the contract is docs/models.md).
 
 Needs torch (written against Debian's python3-torch 1.13.1) and numpy (only to turn tensors into
 bytes in export / load). Train one of these modules as usual, then hand it to reckit:
@@ -38,7 +38,7 @@ output / weights (SENet). Integer inputs may be int32 (they are cast to int64).
 Dropout is not part of the models (reckit serves at inference, model.eval()). The MLP, Dice,
 attention unit and the attention GRU cells are the classes of the DIEN tutorial (chapter 7-8 of
 lyhue1991/eat_pytorch_in_20_days, after GitHub-HongweiZhang/prediction-flow; see
-docs/conventions.md#test-oracles), so the state-dict keys are the ones MODELS.md lists:
+docs/conventions.md#test-oracles), so the state-dict keys are the ones docs/models.md lists:
 `<module>.mlp.dense{i}.weight`, ...
 
 History lengths: torch's pack_padded_sequence rejects rows of length 0, so DIEN runs its packed

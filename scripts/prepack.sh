@@ -7,7 +7,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 missing=()
 for f in dist/index.js dist/index.d.ts dist/cli/index.js dist/native/index.cjs \
-         dist/wasm/simd/index_bg.wasm dist/wasm/threads/index_bg.wasm dist/backends/worker.js; do
+         dist/wasm/simd/reckit_simd_bg.wasm dist/wasm/threads/reckit_threads_bg.wasm dist/backends/worker.js dist/browser.js; do
   [[ -f $f ]] || missing+=("$f")
 done
 compgen -G 'dist/native/*.node' >/dev/null || missing+=("dist/native/*.node (the native addon)")

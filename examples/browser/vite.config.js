@@ -9,7 +9,7 @@ const repo = fileURLToPath(new URL('../..', import.meta.url));
 
 export default defineConfig({
   root,
-  resolve: { alias: { reckit: `${repo}dist/index.js` } },
+  resolve: { alias: { reckit: `${repo}dist/browser.js` } },
   optimizeDeps: { exclude: ['reckit'] },
   assetsInclude: ['**/*.safetensors'],
   server: {

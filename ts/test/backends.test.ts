@@ -1,5 +1,5 @@
 import { expect, inject, test } from 'vitest';
-import { asyncThreads, availableBackends, backend, backendInfo, setBackend } from 'reckit';
+import { asyncThreads, availableBackends, backend, backendInfo, init, setBackend } from 'reckit';
 
 const tested = inject('backend');
 const inBrowser = typeof window !== 'undefined';
@@ -27,12 +27,26 @@ test('async calls use every core on native and wasm-threads', async () => {
   expect(await asyncThreads()).toBe(tested === 'wasm-simd' ? 1 : cores);
 });
 
-test('the environment offers the expected backends, fastest first', () => {
+test('init() loads only what it uses: the fastest backend here, and no other', async () => {
+  // The project's setup loaded the tested backend with init({ backend }); Node loads native at import.
   if (inBrowser) {
-    expect(availableBackends()).toEqual(crossOriginIsolated ? ['wasm-threads', 'wasm-simd'] : ['wasm-simd']);
+    expect(availableBackends()).toEqual([tested]);
+    const fastest = crossOriginIsolated ? 'wasm-threads' : 'wasm-simd';
+    expect(await init()).toBe(fastest);
+    expect(availableBackends()).toEqual([tested]);
   } else {
-    expect(availableBackends()).toEqual(['native', 'wasm-simd']);
+    expect(availableBackends()).toEqual(tested === 'native' ? ['native'] : ['native', 'wasm-simd']);
+    expect(await init()).toBe('native');
   }
+  setBackend(tested);
+  expect(backend()).toBe(tested);
+});
+
+test('init({ backend }) names a backend that cannot load here, with the reason', async () => {
+  await expect(init({ backend: inBrowser ? 'native' : 'wasm-threads' })).rejects.toThrow(
+    inBrowser ? /'native' could not be loaded: the native addon runs in Node only/ : /'wasm-threads' could not be loaded: wasm-threads runs in browsers only/,
+  );
+  expect(backend()).toBe(tested);
 });
 
 test('setBackend rejects a backend that is not loaded, with the reason', () => {

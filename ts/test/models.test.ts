@@ -6,6 +6,8 @@ import { describe, expect, test } from 'vitest';
 import * as reckit from 'reckit';
 import type { Tensor } from 'reckit';
 import fixtures from './fixtures/models/cases.json';
+import dinFile from '../../data/models/din.safetensors?inline';
+import dinJson from '../../data/models/din.json';
 import { err } from './errors.js';
 import { expectClose, inlineBytes, inlineSafetensors } from './tensors.js';
 
@@ -52,11 +54,14 @@ function build(c: Case, weights = fixture(c.weights)): Model {
   return cls.fromWeights(weights, c.config);
 }
 
-/** Outputs as tensors by name (1-D score arrays get their [B] shape). */
-function named(out: Record<string, unknown>): Record<string, Tensor> {
+/**
+ * Outputs as tensors by name, shaped as the reference (models return flat row-major
+ * Float32Arrays, a scalar as a number; layers return tensors).
+ */
+function named(out: Record<string, unknown>, io: Map<string, Tensor>): Record<string, Tensor> {
   const t: Record<string, Tensor> = {};
   for (const [k, v] of Object.entries(out)) {
-    if (v instanceof Float32Array) t[k] = { data: v, shape: [v.length] };
+    if (v instanceof Float32Array) t[k] = { data: v, shape: io.get(k)?.shape ?? [v.length] };
     else if (typeof v === 'number') t[k] = { data: Float32Array.of(v), shape: [] };
     else t[k] = v as Tensor;
   }
@@ -70,8 +75,13 @@ describe('models = PyTorch (f32, 1e-5)', () => {
     const io = fixture(c.io);
     const model = build(c);
     const input = c.model === 'SENet' ? io.get('x') : batchOf(io);
-    const sync = named(model.forward(input));
-    expect(named(await model.forwardAsync(input))).toEqual(sync);
+    const out = model.forward(input);
+    if (c.model !== 'SENet') {
+      // Every model returns the same types: Float32Arrays, and numbers for scalars.
+      for (const [k, v] of Object.entries(out)) expect(v instanceof Float32Array || typeof v === 'number', `${k} is a Float32Array or a number`).toBe(true);
+    }
+    const sync = named(out, io);
+    expect(named(await model.forwardAsync(input), io)).toEqual(sync);
     model.dispose();
     const expected = OUTPUTS.filter((n) => io.has(n));
     expect(expected.length).toBeGreaterThan(0);
@@ -145,10 +155,10 @@ describe('model inputs are checked', () => {
   const f = c.config.sparse.length;
 
   test.each([
-    ['sparse not a whole number of rows', { sparse: good.sparse.subarray(1) }, /sparse: has \d+ ids, not a multiple of sparse columns/],
+    ['sparse not a whole number of rows', { sparse: good.sparse.subarray(1) }, /sparse: has \d+ ids; expected \[B, F\] = B rows × \d+ sparse columns/],
     ['an id outside its table', { sparse: Int32Array.from(good.sparse, (v, i) => (i === 1 ? 1e6 : v)) }, /sparse: \[0, 1\] is 1000000, outside table '\w+' \(ids 0\.\.\d+\)/],
     ['a negative id', { sparse: Int32Array.from(good.sparse, (v, i) => (i === 0 ? -1 : v)) }, /sparse: \[0, 0\] is -1/],
-    ['a history of the wrong length', { history: good.history.subarray(1) }, /history: has \d+ ids, not a multiple of batch/],
+    ['a history of the wrong length', { history: good.history.subarray(1) }, /history: has \d+ ids; expected \[B, T, H\] = \d+ rows \(from sparse\) × T steps/],
     ['lengths past the steps', { lengths: new Int32Array(good.sparse.length / f).fill(99) }, /lengths: \[0\] is 99, expected 0\.\.=\d+/],
     ['lengths of the wrong count', { lengths: Int32Array.of(1) }, /lengths: has 1 entries, expected one per batch row/],
     ['a fractional id', { sparse: Array.from(good.sparse, (v, i) => (i === 0 ? 1.5 : v)) }, /sparse: \[0\] is 1\.5, expected an integer/],
@@ -185,5 +195,42 @@ describe('model inputs are checked', () => {
     const m = build(c);
     m.dispose();
     err(() => m.forward(good), Error, /DIN: this layer has been disposed/);
+  });
+});
+
+describe('a model says what its config expects', () => {
+  // The demo DIN shipped in data/models: sparse [user, item], history [item].
+  const bytes = inlineBytes(dinFile);
+  const stored = JSON.parse(reckit.readSafetensors(bytes).metadata['reckit.config']);
+
+  test('config is the file\'s reckit.config metadata when loaded from it, else the one given; frozen', () => {
+    const din = reckit.DIN.fromSafetensors(bytes);
+    expect(din.config).toEqual(stored);
+    expect(din.config).toEqual(dinJson.config);
+    expect(Object.isFrozen(din.config) && Object.isFrozen(din.config.mlp.hidden)).toBe(true);
+    const given = { ...stored, attention: { ...stored.attention, scale: true } };
+    const scaled = reckit.DIN.fromSafetensors(bytes, given);
+    expect(scaled.config).toEqual(given);
+    given.attention.scale = false; // a copy: the caller's object may change afterwards
+    expect(scaled.config.attention.scale).toBe(true);
+    din.dispose();
+    scaled.dispose();
+    const c = first('YouTubeDNN');
+    const m = build(c) as Model & { config: unknown };
+    expect(m.config).toEqual(JSON.parse(JSON.stringify(c.config)));
+    m.dispose();
+  });
+
+  test('a batch that does not fit names the field, what the config expects and what was given', async () => {
+    const din = reckit.DIN.fromSafetensors(bytes);
+    const sparse = Int32Array.of(1, 10, 2, 20, 3, 30); // 3 rows of (user, item)
+    const history = new Int32Array(16); // not 3 rows × T steps × 1 field
+    const message = /^history: has 16 ids; expected \[B, T, H\] = 3 rows \(from sparse\) × T steps × 1 history field \(config\.history: item\), a multiple of 3$/;
+    err(() => din.forward({ sparse, history }), RangeError, message);
+    await expect(din.forwardAsync({ sparse, history })).rejects.toThrow(message);
+    err(() => din.forward({ sparse: sparse.subarray(1), history }), RangeError, /^sparse: has 5 ids; expected \[B, F\] = B rows × 2 sparse columns \(config\.sparse: user, item\), a multiple of 2$/);
+    err(() => din.forward({ sparse, history: history.subarray(1), items: [1] } as never), RangeError, /^items: given, but the model has no item columns/);
+    expect(din.forward({ sparse, history: history.subarray(1) }).probabilities).toHaveLength(3); // T = 5
+    din.dispose();
   });
 });

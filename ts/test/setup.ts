@@ -1,6 +1,6 @@
-/** Puts the backend this project tests in use; a backend that fails to load fails every test. */
+/** Loads and uses the backend this project tests; a backend that fails to load fails every test. */
 import { inject } from 'vitest';
-import { init, setBackend, backendInfo } from 'reckit';
+import { init, backendInfo } from 'reckit';
 import type { BackendName } from 'reckit';
 
 declare module 'vitest' {
@@ -9,6 +9,5 @@ declare module 'vitest' {
   }
 }
 
-await init();
-setBackend(inject('backend'));
+await init({ backend: inject('backend') });
 console.log(`reckit backend under test: ${JSON.stringify(backendInfo())}`);

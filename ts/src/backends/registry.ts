@@ -1,29 +1,65 @@
 /**
- * Which backends loaded, which one is in use, and why the others did not load.
- *
- * Node: `native` loads synchronously when this module is imported (so scripts need no
- * `await init()`); `wasm-simd` too when native cannot load or RECKIT_BACKEND asks for it. Browsers: `wasm-threads` on cross-origin-isolated
- * pages, and `wasm-simd`, both on `init()`. `RECKIT_BACKEND` forces one backend in Node.
+ * Which backends loaded, which one is in use, and why the others did not load. The loading
+ * itself is platform code, registered by the entry point: node-platform.ts (the package's
+ * `node` export: native, else wasm-simd, both at import) or browser-platform.ts (the `default`
+ * export: wasm-threads on cross-origin-isolated pages, else wasm-simd, on `init()`). So a
+ * browser bundle holds no Node code, and Node loads no browser worker.
  */
 import type { Backend, BackendName } from './types.js';
-import { canShareMemory, isNode, nodeProcess } from './env.js';
-import { loadNative } from './native.js';
-import { loadWasm, loadWasmSimdSync } from './wasm.js';
+import { nodeProcess } from './env.js';
+
+export interface InitOptions {
+  /**
+   * Load and use this backend only (it throws if it cannot load here). By default `init()`
+   * loads the fastest backend this environment runs, falling back to the next when one fails.
+   */
+  backend?: BackendName;
+  /** Threads for `wasm-threads` (default: navigator.hardwareConcurrency). */
+  threads?: number;
+  /**
+   * Browsers: the URL of a copy of the package's `dist/` directory, for bundlers that do not
+   * emit the wasm files and workers referenced with `new URL('…', import.meta.url)` (esbuild,
+   * Rollup without plugins) or setups that move them. The wasm builds and the worker are then
+   * loaded from `<assetsUrl>wasm/…` and `<assetsUrl>backends/worker.js`. See docs/bundlers.md.
+   */
+  assetsUrl?: string | URL;
+  /**
+   * How long the async worker may take to start, in ms (default 10 000). wasm-threads starts
+   * its worker pool in `init()`: if it is not ready in time (a worker file that cannot load),
+   * `init()` falls back to wasm-simd and says why in a warning.
+   */
+  workerTimeout?: number;
+}
+
+/** How a platform loads backends. */
+export interface Platform {
+  /** The backends it can run, fastest first. */
+  preference: BackendName[];
+  /** Why a backend cannot be tried here now (not only in general: a page that is not cross-origin isolated). */
+  unavailable(name: BackendName): string | undefined;
+  load(name: BackendName, options: InitOptions): Promise<Backend>;
+}
 
 const loaded = new Map<BackendName, Backend>();
+const loading = new Map<BackendName, Promise<Backend>>();
 const failures = new Map<BackendName, unknown>();
 let active: Backend | undefined;
+let platform: Platform | undefined;
 
-/** Fastest first. */
-const preference: BackendName[] = isNode ? ['native', 'wasm-simd'] : ['wasm-threads', 'wasm-simd'];
+const names: BackendName[] = ['native', 'wasm-simd', 'wasm-threads'];
 // An empty RECKIT_BACKEND counts as unset (a shell's `RECKIT_BACKEND= node …`).
-const forced = (nodeProcess?.env.RECKIT_BACKEND || undefined) as BackendName | undefined;
+export const forced = (nodeProcess?.env.RECKIT_BACKEND || undefined) as BackendName | undefined;
 
-if (forced !== undefined && !(['native', 'wasm-simd', 'wasm-threads'] as string[]).includes(forced)) {
+if (forced !== undefined && !(names as string[]).includes(forced)) {
   throw new RangeError(`RECKIT_BACKEND=${forced} is not a backend; use native, wasm-simd or wasm-threads`);
 }
 
-function record(name: BackendName, backend: Backend | undefined, error?: unknown): void {
+/** Called once, by the entry point, before anything else runs. */
+export function usePlatform(p: Platform): void {
+  platform = p;
+}
+
+export function record(name: BackendName, backend: Backend | undefined, error?: unknown): void {
   if (backend) {
     loaded.set(name, backend);
     failures.delete(name);
@@ -32,86 +68,68 @@ function record(name: BackendName, backend: Backend | undefined, error?: unknown
   }
 }
 
+/** Uses the first loaded backend of `order` (RECKIT_BACKEND, else the platform's preference). */
+export function choose(order: BackendName[] = forced ? [forced] : platform!.preference): void {
+  active = order.map((n) => loaded.get(n)).find((b) => b !== undefined) ?? active;
+}
+
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** Loads a backend once: one that failed (at import, or in an earlier init) is not tried again. */
+async function load(name: BackendName, options: InitOptions): Promise<{ backend?: Backend; failedNow?: boolean }> {
+  if (loaded.has(name)) return { backend: loaded.get(name) };
+  if (failures.has(name)) return {};
+  const why = platform!.unavailable(name);
+  if (why !== undefined) {
+    failures.set(name, new Error(why));
+    return {};
+  }
+  let pending = loading.get(name);
+  if (!pending) {
+    pending = platform!.load(name, options);
+    loading.set(name, pending);
+  }
+  try {
+    const backend = await pending;
+    record(name, backend);
+    return { backend };
+  } catch (e) {
+    record(name, undefined, e);
+    return { failedNow: true };
+  } finally {
+    loading.delete(name);
+  }
+}
+
 /**
- * Why a backend did not load, in one line. napi's loader throws a generic message (it blames an
- * npm bug) with the real reasons chained in `cause`: the files and packages it tried.
+ * Loads the fastest backend this environment runs (or `options.backend`, or RECKIT_BACKEND) and
+ * uses it. Only what is used is loaded: a browser that runs wasm-threads never fetches
+ * wasm-simd. When a backend fails to load, the next one is tried and a warning says why.
+ * Always settles: worker start-up is bounded by `workerTimeout`.
  */
-function reason(e: unknown): string {
-  const tried: string[] = [];
-  for (let c: unknown = e instanceof Error && e.cause ? e.cause : e; c; c = c instanceof Error ? c.cause : undefined) {
-    tried.push((c instanceof Error ? c.message : String(c)).split('\n')[0]);
-  }
-  return tried.join('; ');
-}
-
-function choose(): void {
-  const order = forced ? [forced] : preference;
-  active = order.map((n) => loaded.get(n)).find((b) => b !== undefined);
-}
-
-// Backends this environment can never run, with the reason (shown by setBackend and current).
-for (const name of ['native', 'wasm-simd', 'wasm-threads'] as BackendName[]) {
-  if (!preference.includes(name)) {
-    failures.set(name, new Error(isNode ? 'wasm-threads runs in browsers only (wasm-bindgen-rayon needs Web Workers)' : 'the native addon runs in Node only'));
-  }
-}
-
-// Node: the native addon now, synchronously; if it cannot load (no binary for this platform,
-// an old glibc) or wasm-simd is asked for, wasm-simd, also synchronously (its bytes are on
-// disk). Either way the first call works without `await init()`.
-if (isNode) {
-  if ((forced ?? 'native') === 'native') {
-    try {
-      record('native', loadNative());
-    } catch (e) {
-      record('native', undefined, e);
-    }
-  }
-  if (!loaded.has('native') && (forced ?? 'wasm-simd') === 'wasm-simd') {
-    try {
-      record('wasm-simd', loadWasmSimdSync());
-      if (!forced) {
-        console.warn(`reckit: the native addon did not load (${reason(failures.get('native'))}); using wasm-simd`);
-      }
-    } catch (e) {
-      record('wasm-simd', undefined, e);
-    }
-  }
-  choose();
-}
-
-export interface InitOptions {
-  /** Threads for `wasm-threads` (default: navigator.hardwareConcurrency). */
-  threads?: number;
-}
-
-/** Loads every backend this environment can run and selects the fastest (or RECKIT_BACKEND). */
 export async function init(options: InitOptions = {}): Promise<BackendName> {
-  const wanted = forced ? [forced] : preference;
-  for (const name of wanted) {
-    if (loaded.has(name)) continue;
-    try {
-      if (failures.has(name) && !preference.includes(name)) continue; // forced but impossible here
-      if (name === 'native') {
-        record(name, loadNative());
-      } else {
-        if (name === 'wasm-threads' && !canShareMemory) {
-          throw new Error('wasm-threads needs a cross-origin-isolated page (COOP/COEP headers) with SharedArrayBuffer');
-        }
-        record(name, await loadWasm(name, options.threads));
-      }
-    } catch (e) {
-      record(name, undefined, e);
-    }
+  const order = options.backend ? [options.backend] : forced ? [forced] : platform!.preference;
+  for (const [i, name] of order.entries()) {
+    const { backend, failedNow } = await load(name, options);
+    if (backend) break;
+    // A backend this place cannot run (a page without COOP/COEP) is expected, and one that failed
+    // before was reported then; one that failed now is news.
+    const next = order[i + 1];
+    if (next && failedNow) console.warn(`reckit: ${name} did not load (${message(failures.get(name))}); using ${next}`);
   }
-  choose();
+  if (options.backend) {
+    if (!loaded.has(options.backend)) throw new Error(`reckit: backend '${options.backend}' could not be loaded: ${message(failures.get(options.backend))}`);
+    active = loaded.get(options.backend);
+  } else {
+    choose(order);
+  }
   return current().name;
 }
 
 /** The backend in use; throws with every loading error when none loaded. */
 export function current(): Backend {
   if (active) return active;
-  const why = [...failures].map(([n, e]) => `  ${n}: ${e instanceof Error ? e.message : String(e)}`).join('\n');
+  const why = [...failures].map(([n, e]) => `  ${n}: ${message(e)}`).join('\n');
   throw new Error(
     failures.size
       ? `reckit: no backend could be loaded${forced ? ` (RECKIT_BACKEND=${forced})` : ''}:\n${why}`
@@ -119,18 +137,19 @@ export function current(): Backend {
   );
 }
 
+/** The backends loaded so far, fastest first. */
 export function availableBackends(): BackendName[] {
-  return preference.concat(forced && !preference.includes(forced) ? [forced] : []).filter((n) => loaded.has(n));
+  return names.filter((n) => loaded.has(n));
 }
 
-/** Switches to a loaded backend. */
+/** Switches to a loaded backend (`init({ backend })` loads one that is not). */
 export function setBackend(name: BackendName): void {
   const backend = loaded.get(name);
   if (!backend) {
-    const why = failures.get(name);
+    const why = failures.get(name) ?? (platform!.preference.includes(name) ? undefined : platform!.unavailable(name));
     throw new Error(
       `reckit: backend '${name}' is not loaded` +
-        (why ? `: ${why instanceof Error ? why.message : String(why)}` : `; loaded: ${availableBackends().join(', ') || 'none'} (did you await init()?)`),
+        (why ? `: ${message(why)}` : `; loaded: ${availableBackends().join(', ') || 'none'} (load it with \`await init({ backend: '${name}' })\`)`),
     );
   }
   active = backend;

@@ -1,12 +1,14 @@
 /**
- * The worker behind the wasm backends' async kernels: instantiates one wasm flavour (named by
- * the first message) and answers `{ id, fn, args }` with `{ id, value }` or `{ id, error }`.
+ * The worker behind the wasm backends' async kernels. The first message names the flavour and
+ * carries the compiled module the caller runs (so nothing is fetched or compiled twice); the
+ * worker instantiates it, starts its rayon pool (wasm-threads), and answers `{ ready }`. Then
+ * it answers `{ id, fn, args }` with `{ id, value }` or `{ id, error }`.
  */
 import type { AsyncKernelName, Kernels } from './kernels.js';
-import { loadWasmKernels } from './wasm-kernels.js';
+import { importGlue, kernelsOf, type WasmName } from './wasm-kernels.js';
 import { isNode, nodeRequire } from './env.js';
 
-type Message = { init: { name: 'wasm-simd' | 'wasm-threads'; threads?: number } } | { id: number; fn: AsyncKernelName; args: unknown[] };
+type Message = { init: { name: WasmName; module: WebAssembly.Module; threads?: number } } | { id: number; fn: AsyncKernelName; args: unknown[] };
 
 const port: { post(m: unknown): void; listen(f: (m: Message) => void): void } = isNode
   ? (() => {
@@ -17,9 +19,22 @@ const port: { post(m: unknown): void; listen(f: (m: Message) => void): void } = 
 
 let kernels: Promise<Kernels> | undefined;
 
+async function load({ name, module, threads }: { name: WasmName; module: WebAssembly.Module; threads?: number }): Promise<Kernels> {
+  const glue = await importGlue[name]();
+  await glue.default({ module_or_path: module });
+  // The pool's workers load wasm-bindgen-rayon's workerHelpers.js, which imports this glue
+  // (scripts/build-wasm.sh makes that path resolvable without a bundler).
+  if (glue.initThreadPool) await glue.initThreadPool(threads ?? navigator.hardwareConcurrency);
+  return kernelsOf(glue, true, false).kernels;
+}
+
 port.listen(async (message) => {
   if ('init' in message) {
-    kernels = loadWasmKernels(message.init.name, message.init.threads, false).then((k) => k.kernels);
+    kernels = load(message.init);
+    kernels.then(
+      () => port.post({ ready: true }),
+      (e) => port.post({ ready: false, error: e instanceof Error ? e.message : String(e) }),
+    );
     return;
   }
   const { id, fn, args } = message;

@@ -2,7 +2,7 @@
  * Import of DeepCTR-Torch (shenweichen/DeepCTR-Torch, checked against 0.3.0) DIN and DIEN
  * checkpoints: {@link fromDeepCTR} turns the model's `state_dict()` and a {@link DeepCTRSpec}
  * (its `dnn_feature_columns` and constructor arguments as JSON) into the weights and config of
- * reckit's `DIN` / `DIEN` (python/MODELS.md), plus which DeepCTR input feeds each batch column.
+ * reckit's `DIN` / `DIEN` (docs/models.md), plus which DeepCTR input feeds each batch column.
  *
  * ```js
  * const state = loadSafetensors(bytes);                    // DeepCTR's model.state_dict()

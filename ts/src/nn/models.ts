@@ -1,8 +1,10 @@
 /**
  * Whole recommender models trained in PyTorch (python/reckit_models.py), served in the active
  * backend: `fromSafetensors` loads the file that module's `export()` writes (config included),
- * `forward(batch)` scores a batch, `dispose()` frees the weights. Keys, configs and formulas:
- * python/MODELS.md and crates/core/src/nn/models/*.rs.
+ * `forward(batch)` scores a batch, `dispose()` frees the weights, `config` is the config in use.
+ * Every model returns flat, row-major `Float32Array`s (shapes in each output's doc comment), like
+ * the batches it takes; a scalar (DIEN's `auxLoss`) is a number. Keys, configs and formulas:
+ * docs/models.md and crates/core/src/nn/models/*.rs.
  */
 import { Layer, type Weights } from './layers.js';
 import { readSafetensors, type Tensor } from '../io/safetensors.js';
@@ -130,7 +132,7 @@ export interface YouTubeDNNBatch extends Batch {
   items?: ArrayLike<number>;
 }
 
-/** A CTR model's output. */
+/** A CTR model's output (FM, DIN, DIEN, FiBiNET). */
 export interface ScoreOutput {
   /** `[B]` */
   logits: Float32Array;
@@ -141,14 +143,15 @@ export interface ScoreOutput {
 /** A model file: safetensors bytes, or a path (Node). */
 export type ModelSource = Uint8Array | ArrayBuffer | string;
 
-interface Sizes {
-  /** Sparse columns. */
-  f: number;
-  /** History fields. */
-  h: number;
-  d: number;
+/** The batch columns a config asks for, by name (for the checks' messages). */
+interface Columns {
+  sparse: string[];
+  history: string[];
+  dense: number;
   /** Item columns (YouTubeDNN). */
-  fi: number;
+  items: string[];
+  /** Where each list is in the config. */
+  at: { sparse: string; history: string; items: string };
 }
 
 function read(source: ModelSource): Uint8Array | ArrayBuffer {
@@ -172,18 +175,40 @@ function load<C>(kind: string, source: ModelSource, config: C | undefined): [Map
 
 type AnyBatch = Batch & { negHistory?: ArrayLike<number>; items?: ArrayLike<number> };
 
+/** A deep-frozen copy, so that `config` cannot drift from the weights it was checked against. */
+function frozen<T>(value: T): T {
+  const copy = JSON.parse(JSON.stringify(value)) as T;
+  const freeze = (v: unknown) => {
+    if (v && typeof v === 'object') for (const x of Object.values(Object.freeze(v))) freeze(x);
+  };
+  freeze(copy);
+  return copy;
+}
+
 /**
  * What every model shares: `forward` and `forwardAsync` over the batch's conversion to the
- * core's positional inputs, and the decoding of the core's outputs (`decode`, per model).
+ * core's positional inputs, the decoding of the core's outputs (`decode`, per model), and its config.
  */
-abstract class Model<B extends AnyBatch, O> extends Layer {
-  readonly #sizes: Sizes;
+abstract class Model<B extends AnyBatch, O, C extends object> extends Layer {
+  readonly #config: C;
+  readonly #columns: Columns;
   readonly #decode: (out: Tensor[]) => O;
 
-  protected constructor(kind: string, weights: Weights, config: object, sizes: Sizes, decode: (out: Tensor[]) => O) {
+  protected constructor(kind: string, weights: Weights, config: C, columns: Columns, decode: (out: Tensor[]) => O) {
     super(kind, weights, config);
-    this.#sizes = sizes;
+    this.#config = frozen(config);
+    this.#columns = columns;
     this.#decode = decode;
+  }
+
+  /**
+   * The config this model was built with (frozen): the one passed to `fromWeights` or
+   * `fromSafetensors`, else the one stored in the file's `reckit.config` metadata. It says what
+   * a batch must hold: `sparse` names the id columns of `batch.sparse`, `history` the fields of
+   * each step of `batch.history`, `dense` the width of `batch.dense`.
+   */
+  get config(): Readonly<C> {
+    return this.#config;
   }
 
   /** Scores one batch on this thread. */
@@ -198,16 +223,18 @@ abstract class Model<B extends AnyBatch, O> extends Layer {
 
   protected args(batch: AnyBatch) {
     if (typeof batch !== 'object' || batch === null) throw new TypeError(`batch: expected an object, got ${describe(batch)}`);
-    const { f, h, d, fi } = this.#sizes;
+    const c = this.#columns;
+    const f = c.sparse.length, h = c.history.length, fi = c.items.length;
     const sparse = toInts('sparse', batch.sparse ?? []);
-    const b = f > 0 ? count('sparse', sparse.length, f, 'sparse columns') : rowsOfDense(batch.dense, d);
+    const b = f > 0 ? count('sparse', sparse.length, f, `[B, F] = B rows × ${columns(f, 'sparse column', c.at.sparse, c.sparse)}`) : rowsOfDense(batch.dense, c.dense);
     if (b === 0) throw new RangeError('batch: has no rows (sparse is empty); give at least one row to score');
     const history = batch.history === undefined ? undefined : toInts('history', batch.history);
-    const t = h > 0 && history ? count('history', history.length, b * h, `batch (${b}) · history fields (${h})`) : 0;
-    if (h > 0 && !history) throw new TypeError('history: is required (the model has behaviour fields)');
+    const t = h > 0 && history ? count('history', history.length, b * h, `[B, T, H] = ${b} rows (from ${f > 0 ? 'sparse' : 'dense'}) × T steps × ${columns(h, 'history field', c.at.history, c.history)}`) : 0;
+    if (h > 0 && !history) throw new TypeError(`history: is required (the model has ${columns(h, 'history field', c.at.history, c.history)})`);
     const items = batch.items === undefined ? undefined : toInts('items', batch.items);
-    const n = items ? count('items', items.length, fi, 'item columns') : 0;
-    const dense = batch.dense === undefined ? undefined : asTensor('dense', batch.dense, [b, d]);
+    if (items && fi === 0) throw new RangeError('items: given, but the model has no item columns (only YouTubeDNN scores items)');
+    const n = items ? count('items', items.length, fi, `[N, Fi] = N items × ${columns(fi, 'item column', c.at.items, c.items)}`) : 0;
+    const dense = batch.dense === undefined ? undefined : asTensor('dense', batch.dense, [b, c.dense]);
     const ints = [
       Int32Array.of(b, t, n),
       sparse,
@@ -220,30 +247,46 @@ abstract class Model<B extends AnyBatch, O> extends Layer {
   }
 }
 
-/** `length / per`, which must be a whole number. */
-function count(name: string, length: number, per: number, what: string): number {
-  if (per === 0 || length % per !== 0) throw new RangeError(`${name}: has ${length} ids, not a multiple of ${what} (${per})`);
+/** "2 sparse columns (config.sparse: user, item)". */
+function columns(n: number, what: string, at: string, names: string[]): string {
+  return `${n} ${what}${n === 1 ? '' : 's'} (${at}: ${names.join(', ')})`;
+}
+
+/** `length / per`, which must be a whole number; the error says what the config expects and what was given. */
+function count(name: string, length: number, per: number, expected: string): number {
+  if (length % per !== 0) throw new RangeError(`${name}: has ${length} ids; expected ${expected}, a multiple of ${per}`);
   return length / per;
 }
 
 function rowsOfDense(dense: Batch['dense'], d: number): number {
   if (dense === undefined || d === 0) throw new TypeError('sparse: is empty and there are no dense features to count the rows');
   const t = dense as Partial<TensorLike>;
-  return t.shape ? t.shape[0] : count('dense', (dense as ArrayLike<number>).length, d, 'dense features');
+  if (t.shape) return t.shape[0];
+  const length = (dense as ArrayLike<number>).length;
+  if (length % d !== 0) throw new RangeError(`dense: has ${length} values; expected [B, D] = B rows × ${d} dense features (config.dense), a multiple of ${d}`);
+  return length / d;
 }
 
 const scores = ([logits, probabilities]: Tensor[]): ScoreOutput => ({ logits: logits.data, probabilities: probabilities.data });
 
-const sizes = (c: FeatureConfig & { history?: unknown[] }): Sizes => ({ f: c.sparse?.length ?? 0, h: c.history?.length ?? 0, d: c.dense ?? 0, fi: 0 });
+const fieldName = (f: HistoryField) => (typeof f === 'string' ? f : f?.table);
+
+const featureColumns = (c: FeatureConfig & { history?: HistoryField[] }): Columns => ({
+  sparse: c.sparse ?? [],
+  history: (c.history ?? []).map(fieldName),
+  dense: c.dense ?? 0,
+  items: [],
+  at: { sparse: 'config.sparse', history: 'config.history', items: '' },
+});
 
 /**
  * Factorization Machine (Rendle 2010, ICDM): bias + first-order weights + pairwise
  * factorised interactions of the one-hot sparse columns and the dense features.
  * Keys `bias`, `linear.<table>.weight`, `embeddings.<table>.weight`, `dense_linear.weight`, `dense_factors`.
  */
-export class FM extends Model<Batch, ScoreOutput> {
+export class FM extends Model<Batch, ScoreOutput, FeatureConfig> {
   private constructor(weights: Weights, config: FeatureConfig) {
-    super('FM', weights, config, sizes(config), scores);
+    super('FM', weights, config, featureColumns(config), scores);
   }
 
   static fromWeights(weights: Weights, config: FeatureConfig): FM {
@@ -261,9 +304,9 @@ export class FM extends Model<Batch, ScoreOutput> {
  * behaviour history (the DIEN tutorial's `Attention`), then an MLP over [dense, sparse embeddings,
  * interest]. Keys `embeddings.<table>.weight`, `attention.…`, `mlp.mlp.…`, `final_layer.…`.
  */
-export class DIN extends Model<Batch, ScoreOutput> {
+export class DIN extends Model<Batch, ScoreOutput, DINConfig> {
   private constructor(weights: Weights, config: DINConfig) {
-    super('DIN', weights, config, sizes(config), scores);
+    super('DIN', weights, config, featureColumns(config), scores);
   }
 
   static fromWeights(weights: Weights, config: DINConfig): DIN {
@@ -289,9 +332,9 @@ const dienOutput = (out: Tensor[]): DIENOutput => (out[2] ? { ...scores(out), au
  * with `negHistory`, also the auxiliary loss. Keys as the DIEN tutorial's `Interest`
  * (`interest.…`).
  */
-export class DIEN extends Model<DIENBatch, DIENOutput> {
+export class DIEN extends Model<DIENBatch, DIENOutput, DIENConfig> {
   private constructor(weights: Weights, config: DIENConfig) {
-    super('DIEN', weights, config, sizes(config), dienOutput);
+    super('DIEN', weights, config, featureColumns(config), dienOutput);
   }
 
   static fromWeights(weights: Weights, config: DIENConfig): DIEN {
@@ -304,25 +347,25 @@ export class DIEN extends Model<DIENBatch, DIENOutput> {
   }
 }
 
-/** MMoE's output, one column per task. */
+/** MMoE's output, one column per task (row-major: task t of row b at `b * tasks + t`). */
 export interface MMoEOutput {
   /** `[B, tasks]` */
-  logits: Tensor;
-  /** `[B, tasks]` */
-  probabilities: Tensor;
+  logits: Float32Array;
+  /** `[B, tasks]`, sigmoid(logits). */
+  probabilities: Float32Array;
   /** `[B, tasks, experts]`: each task's softmax weights over the experts. */
-  gates: Tensor;
+  gates: Float32Array;
 }
 
-const mmoeOutput = ([logits, probabilities, gates]: Tensor[]): MMoEOutput => ({ logits, probabilities, gates });
+const mmoeOutput = ([logits, probabilities, gates]: Tensor[]): MMoEOutput => ({ logits: logits.data, probabilities: probabilities.data, gates: gates.data });
 
 /**
  * Multi-gate Mixture-of-Experts (Ma et al. 2018, KDD): shared ReLU experts, a softmax gate
  * and a tower per task. Keys `experts.{i}`, `gates.{t}`, `towers.{t}.mlp.…`, `heads.{t}`.
  */
-export class MMoE extends Model<Batch, MMoEOutput> {
+export class MMoE extends Model<Batch, MMoEOutput, MMoEConfig> {
   private constructor(weights: Weights, config: MMoEConfig) {
-    super('MMoE', weights, config, sizes(config), mmoeOutput);
+    super('MMoE', weights, config, featureColumns(config), mmoeOutput);
   }
 
   static fromWeights(weights: Weights, config: MMoEConfig): MMoE {
@@ -339,9 +382,9 @@ export class MMoE extends Model<Batch, MMoEOutput> {
  * FiBiNET (Huang et al. 2019): SENet field re-weighting and bilinear interactions of field
  * pairs, then an MLP. Keys `senet.fc1/fc2`, `bilinear.…`, `mlp.mlp.…`, `final_layer.…`.
  */
-export class FiBiNET extends Model<Batch, ScoreOutput> {
+export class FiBiNET extends Model<Batch, ScoreOutput, FiBiNETConfig> {
   private constructor(weights: Weights, config: FiBiNETConfig) {
-    super('FiBiNET', weights, config, sizes(config), scores);
+    super('FiBiNET', weights, config, featureColumns(config), scores);
   }
 
   static fromWeights(weights: Weights, config: FiBiNETConfig): FiBiNET {
@@ -354,26 +397,34 @@ export class FiBiNET extends Model<Batch, ScoreOutput> {
   }
 }
 
+/** YouTubeDNN's output, row-major (user b against item n at `b * N + n`). */
 export interface YouTubeDNNOutput {
   /** `[B, d]` */
-  userVectors: Tensor;
+  userVectors: Float32Array;
   /** `[N, d]` */
-  itemVectors: Tensor;
+  itemVectors: Float32Array;
   /** `[B, N]`: every user row against every item, u·v / temperature. */
-  scores: Tensor;
+  scores: Float32Array;
 }
 
-const towers = ([userVectors, itemVectors, scores]: Tensor[]): YouTubeDNNOutput => ({ userVectors, itemVectors, scores });
+const towers = ([u, v, scores]: Tensor[]): YouTubeDNNOutput => ({ userVectors: u.data, itemVectors: v.data, scores: scores.data });
 
 /**
  * YouTube DNN two-tower retrieval (Covington et al. 2016): user tower over user features and
  * mean-pooled history, item tower over item features, (cosine) scores / temperature.
  * Keys `embeddings.<table>.weight`, `user_tower.mlp.…`, `item_tower.mlp.…`.
  */
-export class YouTubeDNN extends Model<YouTubeDNNBatch, YouTubeDNNOutput> {
+export class YouTubeDNN extends Model<YouTubeDNNBatch, YouTubeDNNOutput, YouTubeDNNConfig> {
   private constructor(weights: Weights, config: YouTubeDNNConfig) {
     const u = config.user ?? ({} as YouTubeDNNConfig['user']);
-    super('YouTubeDNN', weights, config, { f: u.sparse?.length ?? 0, h: u.history?.length ?? 0, d: u.dense ?? 0, fi: config.item?.sparse?.length ?? 0 }, towers);
+    const columns: Columns = {
+      sparse: u.sparse ?? [],
+      history: (u.history ?? []).map(fieldName),
+      dense: u.dense ?? 0,
+      items: config.item?.sparse ?? [],
+      at: { sparse: 'config.user.sparse', history: 'config.user.history', items: 'config.item.sparse' },
+    };
+    super('YouTubeDNN', weights, config, columns, towers);
   }
 
   static fromWeights(weights: Weights, config: YouTubeDNNConfig): YouTubeDNN {

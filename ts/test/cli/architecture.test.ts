@@ -18,7 +18,11 @@ function files(dir = root): string[] {
 /** The modules `file` imports at run time (`import type` and `export type` are erased). */
 function imports(file: string): string[] {
   const text = readFileSync(join(root, file), 'utf8');
-  const specs = [...text.matchAll(/^\s*(?:import|export)\s+(?!type\b)[^;]*?from\s+'(\.[^']+)'/gm), ...text.matchAll(/import\('(\.[^']+)'/g)];
+  const specs = [
+    ...text.matchAll(/^\s*(?:import|export)\s+(?!type\b)[^;]*?from\s+'(\.[^']+)'/gm),
+    ...text.matchAll(/^\s*import\s+'(\.[^']+)'/gm), // for its side effects
+    ...text.matchAll(/import\('(\.[^']+)'/g),
+  ];
   return specs.map((m) => normalize(join(dirname(file), m[1])).replace(/\.js$/, '.ts')).filter((f) => f.startsWith('..') === false);
 }
 
@@ -58,4 +62,16 @@ test('the wasm worker imports only the wasm kernels, not the client or the regis
   const worker = closure('backends/worker.ts');
   expect(worker.has('backends/wasm-kernels.ts')).toBe(true);
   for (const f of ['backends/worker-client.ts', 'backends/registry.ts', 'backends/native.ts', 'index.ts']) expect(worker.has(f)).toBe(false);
+});
+
+test('each entry loads only its platform: no Node code in the browser entry, no browser worker in Node', () => {
+  const browser = closure('browser.ts');
+  expect(browser.has('backends/browser-platform.ts')).toBe(true);
+  for (const f of ['backends/node-platform.ts', 'backends/native.ts', 'index.ts']) expect(browser.has(f), f).toBe(false);
+  const node = closure('index.ts');
+  expect(node.has('backends/node-platform.ts')).toBe(true);
+  expect(node.has('backends/browser-platform.ts')).toBe(false);
+  // Both export the same API: the one module of it.
+  expect(graph.get('browser.ts')).toContain('api.ts');
+  expect(graph.get('index.ts')).toContain('api.ts');
 });

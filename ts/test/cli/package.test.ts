@@ -25,13 +25,20 @@ test('npm pack ships dist, README, LICENSE and package.json only, with self-cont
 
   for (const p of [
     'LICENSE', 'README.md', 'package.json', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/index.js', 'dist/native/index.cjs',
-    'dist/wasm/simd/index_bg.wasm', 'dist/wasm/threads/index_bg.wasm', 'dist/backends/worker.js',
+    'dist/wasm/simd/reckit_simd_bg.wasm', 'dist/wasm/threads/reckit_threads_bg.wasm', 'dist/backends/worker.js', 'dist/browser.js',
   ]) {
     expect(paths, p).toContain(p);
   }
   expect(paths.filter((p) => /^dist\/native\/[^/]+\.node$/.test(p)), 'the native addon').not.toEqual([]);
   expect(paths.filter((p) => p.startsWith('ts/') || p.startsWith('target/') || p.startsWith('crates/'))).toEqual([]);
-  expect(paths.filter((p) => !p.startsWith('dist/')).sort()).toEqual(['LICENSE', 'README.md', 'package.json']);
+  // Besides dist/: the documents the README links to (guide, models, bundlers, API) and the PyTorch reference modules.
+  expect(paths.filter((p) => !p.startsWith('dist/') && !p.startsWith('docs/')).sort()).toEqual(['LICENSE', 'README.md', 'package.json', 'python/reckit_models.py']);
+  for (const doc of ['docs/guide.md', 'docs/models.md', 'docs/bundlers.md', 'docs/conventions.md', 'docs/api/README.md']) expect(paths, doc).toContain(doc);
+  // Every relative link of the README to a document resolves inside the package.
+  const readme = readFileSync('README.md', 'utf8');
+  const links = [...readme.matchAll(/\]\((?!https?:|#)([^)#\s]+\.(?:md|py))(?:#[^)]*)?\)/g)].map((m) => m[1].replace(/^\.\//, ''));
+  expect(links.length).toBeGreaterThan(0);
+  expect(links.filter((l) => !paths.includes(l))).toEqual([]);
 
   // A map whose sources point at ts/src (not shipped) is useless to users and makes bundlers warn.
   const maps = paths.filter((p) => p.endsWith('.map'));

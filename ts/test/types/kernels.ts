@@ -5,8 +5,8 @@
  * A kernel added, renamed or retyped on one side only is a type error here.
  */
 import type * as Native from '../../../dist/native/index.js';
-import type * as WasmSimd from '../../../dist/wasm/simd/index.js';
-import type * as WasmThreads from '../../../dist/wasm/threads/index.js';
+import type * as WasmSimd from '../../../dist/wasm/simd/reckit_simd.js';
+import type * as WasmThreads from '../../../dist/wasm/threads/reckit_threads.js';
 import type { AsyncTableName, Kernels, TableKernels, TableName } from '../../src/backends/kernels.js';
 
 type NativeAsync = {
@@ -15,7 +15,7 @@ type NativeAsync = {
 /** napi-rs's loader export besides the table. */
 type NativeSetUp = '__napiBindingTarget';
 /** wasm-bindgen's own exports besides the table. */
-type WasmSetUp = 'default' | 'initSync' | 'setParallel' | 'initThreadPool' | '__reckit_reset' | `wbg_rayon_${string}`;
+type WasmSetUp = 'default' | 'initSync' | 'setParallel' | 'initThreadPool' | '__reckit_reset' | '__reckit_module' | '__reckit_memory' | `wbg_rayon_${string}`;
 
 /** `true` when `A` has no key outside `Allowed`. */
 type Only<A, Allowed extends PropertyKey> = [Exclude<keyof A, Allowed>] extends [never] ? true : Exclude<keyof A, Allowed>;
