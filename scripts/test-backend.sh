@@ -19,9 +19,10 @@ case $which in
   *) echo "usage: bash scripts/test-backend.sh native|wasm|browser|cli [vitest args...]" >&2; exit 2 ;;
 esac
 
-# Chromium only for the browser projects. The build is the whole of dist/ (incremental, so cheap
-# when nothing changed): every project imports the built package.
-if [[ $which == browser ]]; then bash scripts/setup.sh --browser; else bash scripts/setup.sh; fi
+# Chromium for the browser projects, and for cli (its install test loads bundled pages). The
+# build is the whole of dist/ (incremental, so cheap when nothing changed): every project
+# imports the built package.
+if [[ $which == browser || $which == cli ]]; then bash scripts/setup.sh --browser; else bash scripts/setup.sh; fi
 bash scripts/build.sh
 
 args=()
