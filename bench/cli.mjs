@@ -1,8 +1,10 @@
 // npm run bench -- cli (also part of the full `npm run bench`): `reckit eval` on a 1e7-row,
-// ~240 MB CSV prediction log (1e6 users, 10% clicks), the issue's target being under 15 s on
-// this machine. Prints the wall time and the CLI's own split between reading+parsing and the
-// metrics (AUC, GAUC, log loss, ranking @10), with the peak RSS; writes
-// bench/results/<date>-cli.json. BENCH_CLI_ROWS changes the row count.
+// ~240 MB CSV prediction log (1e6 users, 10% clicks), against polars and pandas reading the same
+// file and computing AUC and GAUC by rank sums (bench/peers/log_peers.py), in the same run when
+// BENCH_PYTHON has them (npm run bench makes that virtualenv), else skipped with the reason.
+// Prints wall times, the read/metrics split, peak RSS and reckit's ratio to each peer; checks
+// that AUC and GAUC agree to 1e-9; writes bench/results/<date>-cli.json. BENCH_CLI_ROWS changes
+// the row count.
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -36,15 +38,41 @@ const t = performance.now();
 const r = gnuTime ? spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, ...cli], { encoding: 'utf8', maxBuffer: 1 << 24 })
   : spawnSync(process.execPath, cli, { encoding: 'utf8', maxBuffer: 1 << 24 });
 const wall = performance.now() - t;
-rmSync(dir, { recursive: true });
 if (r.status !== 0) throw new Error(`reckit eval failed: ${r.stderr}`);
+
+// The peers, one process each (their read + AUC + GAUC), on the same file.
+const peers = {};
+const python = process.env.BENCH_PYTHON ?? 'python3';
+for (const lib of ['polars', 'pandas']) {
+  const p = spawnSync(python, [join(here, 'peers', 'log_peers.py'), lib, file], { encoding: 'utf8' });
+  if (p.status !== 0) {
+    peers[lib] = { skipped: `${python} cannot run the ${lib} peer: ${(p.stderr || String(p.error)).trim().split('\n').pop()}` };
+    console.log(`${lib}: skipped (${peers[lib].skipped})`);
+    continue;
+  }
+  peers[lib] = JSON.parse(p.stdout);
+}
+rmSync(dir, { recursive: true });
 const result = JSON.parse(r.stdout);
 const rssMB = gnuTime ? Number(r.stderr.trim().split('\n').pop()) / 1024 : undefined;
 const row = {
   rows, megabytes: +(bytes / 1e6).toFixed(1), wallMs: +wall.toFixed(0), readMs: result.ms.read, metricsMs: result.ms.metrics,
   rssMB: rssMB && +rssMB.toFixed(0), backend: result.backend, auc: result.auc, gauc: result.gauc, groups: result.groups,
 };
-console.log(`reckit eval: ${rows} rows, ${row.megabytes} MB: ${(wall / 1000).toFixed(2)} s wall (target < 15 s): read+parse ${(row.readMs / 1000).toFixed(2)} s, metrics ${(row.metricsMs / 1000).toFixed(2)} s${rssMB ? `, peak RSS ${row.rssMB} MB` : ''}`);
+const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
+console.log(`${rows} rows, ${row.megabytes} MB CSV (user_id, item_id, label, score; 1e6 users)`);
+console.log('| | read | metrics | total | peak RSS | reckit ÷ peer (total) |\n|---|---|---|---|---|---|');
+console.log(`| reckit eval (${result.backend.name}; AUC, GAUC, log loss, ranking @10) | ${s(row.readMs)} | ${s(row.metricsMs)} | ${s(wall)} wall | ${row.rssMB ?? '?'} MB | |`);
+for (const [lib, p] of Object.entries(peers)) {
+  if (p.skipped) continue;
+  const total = (p.read + p.metrics) * 1000;
+  for (const m of ['auc', 'gauc']) {
+    if (Math.abs(p[m] - result[m]) > 1e-9) throw new Error(`${lib}'s ${m} ${p[m]} differs from reckit's ${result[m]}`);
+  }
+  row[lib] = { readMs: +(p.read * 1000).toFixed(0), metricsMs: +(p.metrics * 1000).toFixed(0), totalMs: +total.toFixed(0), rssMB: +p.rssMB.toFixed(0) };
+  console.log(`| ${lib} read + rank-sum AUC, GAUC | ${s(p.read * 1000)} | ${s(p.metrics * 1000)} | ${s(total)} | ${p.rssMB.toFixed(0)} MB | ${(wall / total).toFixed(2)}× |`);
+}
+console.log('AUC and GAUC agree with every peer to 1e-9.');
 const date = new Date().toISOString().slice(0, 10);
 const path = join(here, 'results', `${date}-cli.json`);
 writeFileSync(path, JSON.stringify({ date, machine: { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version }, ...row }, null, 2));

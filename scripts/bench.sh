@@ -25,4 +25,16 @@ if [[ -z $only ]]; then step "bench" node bench/run.mjs; fi
 if [[ -z $only || $only == losses ]]; then step "bench: losses" node bench/losses.mjs; fi
 if [[ -z $only || $only == dense ]]; then step "bench: dense" node bench/dense.mjs; fi
 if [[ -z $only || $only == models ]]; then step "bench: models" node bench/models.mjs; fi
-if [[ -z $only || $only == cli ]]; then step "bench: cli" node bench/cli.mjs; fi
+# polars and pandas, the peers of `reckit eval` (bench/peers/log_peers.py), in their own virtualenv
+# ($RECKIT_CACHE/bench-python), made once; without python3-venv the peers are skipped with the reason.
+PEERS="polars==1.35.2 pandas==2.3.3 pyarrow==22.0.0"
+bench_python() {
+  local venv="$RECKIT_CACHE/bench-python" stamp="$RECKIT_CACHE/bench-python/.stamp"
+  if [[ -f $stamp && "$(cat "$stamp")" == "$PEERS" ]]; then echo "polars/pandas peers ready"; return; fi
+  python3 -m venv "$venv" || { echo "no python3 venv: the polars/pandas rows will be skipped"; return 0; }
+  "$venv/bin/pip" install -q $PEERS && echo "$PEERS" > "$stamp"
+}
+if [[ -z $only || $only == cli ]]; then
+  step "bench: Python peers" bench_python
+  BENCH_PYTHON=${BENCH_PYTHON:-$RECKIT_CACHE/bench-python/bin/python} step "bench: cli" node bench/cli.mjs
+fi

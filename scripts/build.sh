@@ -7,8 +7,9 @@ native() {
   npx napi build --platform --release --manifest-path crates/node/Cargo.toml \
     --package-json-path package.json --output-dir dist/native --js index.cjs --dts index.d.ts
   # No symbol table in the shipped binary (4.1 MB → 3.5 MB). napi's --strip passes `-C
-  # link-arg=-s`, which left the symbols in here; binutils' strip does not.
-  strip --strip-unneeded dist/native/*.node
+  # link-arg=-s`, which left the symbols in here; binutils' strip does not. (This host's strip
+  # reads x86 only: scripts/build-cross.sh strips the arm64 build with aarch64-linux-gnu-strip.)
+  strip --strip-unneeded dist/native/reckit.linux-x64-gnu.node
 }
 
 step "build: native addon" native

@@ -70,6 +70,18 @@ venv() {
   "$PY" -m pip --disable-pip-version-check freeze --local
 }
 
+# The writers of python/make_parquet_fixtures.py, installed into the venv when missing or at another
+# version. pyarrow 26 needs NumPy 2 and the venv keeps NumPy 1 (for Debian's torch): 25.0.1 is the
+# newest pyarrow that imports there.
+WRITERS=(pyarrow==25.0.1 polars==2.1.0)
+writers() {
+  if "$PY" - "${WRITERS[@]}" <<'PY' 2>/dev/null; then echo "present: ${WRITERS[*]}"; return; fi
+import importlib.metadata as m, sys
+sys.exit(any(m.version(p.split("==")[0]) != p.split("==")[1] for p in sys.argv[1:]))
+PY
+  "$PY" -m pip --disable-pip-version-check --no-input install -q "${WRITERS[@]}"
+}
+
 # pinned SCRIPT ARGS...: runs python/SCRIPT with the venv's Python, one thread, a fixed hash seed,
 # torch's AVX2 kernels (an AVX-512 machine would otherwise pick others), and the reference BLAS for
 # torch whichever libblas.so.3 Debian's alternatives point to (`npm run bench` installs OpenBLAS,
@@ -94,6 +106,20 @@ start=$SECONDS
 dirty=$(changes)
 step "fixtures: apt packages" apt_install
 step "fixtures: Python venv" venv
+
+step "fixtures: Parquet writers" writers
+
+# trec_eval for python/make_trec_fixtures.py: pytrec_eval-terrier builds trec_eval 9.0's C sources
+# (usnistgov/trec_eval) into a Python module (a manylinux wheel for CPython 3.11). Installed into
+# the venv when missing or at another version, like the writers above.
+TREC_EVAL=pytrec_eval-terrier==0.5.11
+trec_eval() {
+  if "$PY" -c "import importlib.metadata as m, sys; sys.exit(m.version('pytrec_eval-terrier') != '${TREC_EVAL#*==}')" 2>/dev/null; then
+    echo "present: $TREC_EVAL"; return
+  fi
+  "$PY" -m pip --disable-pip-version-check --no-input install -q "$TREC_EVAL"
+}
+step "fixtures: trec_eval (pytrec_eval)" trec_eval
 
 purelib=$("$PY" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
 for script in python/make_*.py; do

@@ -14,6 +14,7 @@ export {
   hitRateAtK, hitRateAtKAsync, f1AtK, f1AtKAsync, mapAtK, mapAtKAsync, mrrAtK, mrrAtKAsync,
 } from './metrics/ranking.js';
 export type { RankingOptions, RankingMetricsOptions, RankingReport, MetricsAtK, RankingGain, EmptyQueryPolicy } from './metrics/ranking.js';
+export { trecEval, trecEvalAsync, trecMeasures, TrecInputError, type TrecJudgement, type TrecRunEntry, type TrecOptions, type TrecReport, type TrecValue } from './metrics/trec.js';
 export { AucAccumulator, GaucAccumulator, RankingAccumulator } from './metrics/accumulators.js';
 export type {
   AucAccumulatorOptions, AucAccumulatorJSON, RowsJSON, GaucAccumulatorJSON, RankingAccumulatorOptions, RankingAccumulatorJSON,
@@ -41,6 +42,8 @@ export type { IouOptions } from './metrics/boxes.js';
 export { matmul, matmulAsync, scaledDotProductAttention, scaledDotProductAttentionAsync } from './nn/dense.js';
 export type { MatmulOptions, AttentionOptions, Activation } from './nn/dense.js';
 export { tensor, loadSafetensors, readSafetensors } from './io/safetensors.js';
+export { LogReader, LogError } from './io/log.js';
+export type { LogReaderOptions, LogColumns } from './io/log.js';
 export type { Tensor } from './io/safetensors.js';
 export type { TensorLike, MaskLike } from './nn/tensors.js';
 export type { Labels, NumberArray, GroupIds } from './arguments.js';

@@ -18,6 +18,7 @@ pub type StrList = Vec<String>;
 pub type ArrayList = Vec<Either4<Float64Array, Float32Array, Uint32Array, String>>;
 pub type LossArrays = ArrayList;
 pub type Tensors = ArrayList;
+pub type LogColumns = ArrayList;
 pub type TensorFile = ArrayList;
 
 pub trait Input {

@@ -29,6 +29,8 @@ extern "C" {
     pub type Tensors;
     #[wasm_bindgen(typescript_type = "[string, Float32Array]")]
     pub type TensorFile;
+    #[wasm_bindgen(typescript_type = "[Float64Array, Float64Array] | [Float64Array, Float64Array, Uint32Array]")]
+    pub type LogColumns;
 }
 
 pub trait Input {
@@ -195,4 +197,4 @@ macro_rules! array_lists {
         }
     )*};
 }
-array_lists!(LossArrays, Tensors, TensorFile);
+array_lists!(LossArrays, Tensors, TensorFile, LogColumns);

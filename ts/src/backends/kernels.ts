@@ -29,6 +29,15 @@ export type TableKernels = {
   aucFromHistogram: (positives: Float64Array, negatives: Float64Array) => Float64Array;
   /** Row-major N × M. */
   boxIou: (boxesA: Float64Array, boxesB: Float64Array, offset: number) => Float64Array;
+  /**
+   * trec_eval's measures (crates/core/src/metrics/trec.rs): query and document ids numbered in
+   * the byte-wise order of their strings, `measures` trec_eval's names joined by commas (one per
+   * value) with their cutoffs in `params` (NaN: none). `[q, query ids…, q × m values, m summary values]`.
+   */
+  trecEval: (
+    qrelsQuery: Uint32Array, qrelsDoc: Uint32Array, qrelsRel: Float64Array, runQuery: Uint32Array, runDoc: Uint32Array, runScore: Float64Array,
+    measures: string, params: Float64Array,
+  ) => Float64Array;
   /** Loss `name` over `inputs` (one precision): `[value(s), ...gradients]`. */
   loss: (name: string, inputs: Scores[], ids: Opt<Uint32Array>, params: Float64Array, reduction: string, grad: boolean) => (Float64Array | Float32Array)[];
   /** Op `name` over rows of `size` (or C channels of length `inner`). */
@@ -50,6 +59,14 @@ export type TableKernels = {
   layerCount: () => number;
   /** A safetensors file: `[index JSON, data]`. */
   readSafetensors: (bytes: Uint8Array) => [string, Float32Array];
+  /** A streaming reader of a CSV or TSV log (crates/core/src/io/log.rs) keeping `[label, score, group or ""]`; its id. */
+  logReaderCreate: (format: string, columns: string[], groupRequired: boolean) => number;
+  /** Reads the records `chunk` completes; `""`, or the first malformed record's error as JSON (rows before it stay). */
+  logReaderFeed: (id: number, chunk: Uint8Array, end: boolean) => string;
+  logReaderRows: (id: number) => number;
+  /** `[labels, scores, groups?]` of the rows read; frees the reader. */
+  logReaderTake: (id: number) => [Float64Array, Float64Array] | [Float64Array, Float64Array, Uint32Array];
+  logReaderDispose: (id: number) => void;
   simdLevel: () => string;
   threads: () => number;
   releaseMemory: () => void;
@@ -62,9 +79,10 @@ export type TableKernels = {
 export const kernelTable = {
   auc: 'async', gauc: 'async', rocCurve: 'async', prCurve: 'async', averagePrecision: 'async', ks: 'async',
   logLoss: 'async', binaryStats: 'async', rankingMetrics: 'async', aucHistogram: 'async', aucFromHistogram: 'async',
-  boxIou: 'async', loss: 'async', op: 'async', matmul: 'async', attention: 'async', layerForward: 'async',
+  boxIou: 'async', trecEval: 'async', loss: 'async', op: 'async', matmul: 'async', attention: 'async', layerForward: 'async',
   optimizerStateSlots: 'sync', optimizerStep: 'sync', layerCreate: 'sync', layerDispose: 'sync', layerCount: 'sync',
-  readSafetensors: 'sync', simdLevel: 'sync', threads: 'sync', releaseMemory: 'sync',
+  readSafetensors: 'sync', logReaderCreate: 'sync', logReaderFeed: 'sync', logReaderRows: 'sync', logReaderTake: 'sync', logReaderDispose: 'sync',
+  simdLevel: 'sync', threads: 'sync', releaseMemory: 'sync',
 } as const satisfies { [K in keyof TableKernels]: 'async' | 'sync' };
 
 export type TableName = keyof typeof kernelTable;

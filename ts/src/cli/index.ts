@@ -21,15 +21,20 @@ import { SingleBar } from 'cli-progress';
 import { backendInfo, init, type GroupWeighting } from '../index.js';
 import { CannotRead, Columns, InputError, clean, formatOf, openInput, read, show, type InputFormat } from './read.js';
 import { BINARY, DEFAULT_METRICS, RANKING, compute, table, type MetricName } from './metrics.js';
+import { ColumnarColumns, columnarFormat, readColumnar } from './columnar.js';
+import { trec } from './trec.js';
 
 const usage = `reckit: metrics of a prediction log (AUC, GAUC, log loss, ranking metrics)
 
-usage: reckit eval <file.csv|.tsv|.jsonl> [options]
+usage: reckit eval <file.csv|.tsv|.jsonl|.parquet|.arrow> [options]
+       reckit trec <qrels> <run> [-q] [-m measure]...
        reckit help | --help | -h      this text (also: reckit eval --help)
        reckit --version | -v          the version
 
 commands:
-  eval <file>            read a CSV, TSV or JSON Lines log (one row per prediction), print metrics
+  eval <file>            read a CSV, TSV, JSON Lines, Parquet or Arrow IPC log (one row per
+                         prediction), print metrics
+  trec <qrels> <run>     trec_eval's measures of a TREC run, printed as trec_eval prints them
   help                   print this text
 
 options of eval (each one checked before the file is opened):
@@ -42,9 +47,19 @@ options of eval (each one checked before the file is opened):
                          (default: ${DEFAULT_METRICS.join(',')})
   --weighting <mode>     GAUC's group weights: impressions, clicks or uniform (default: impressions)
   --input <format>       csv, tsv or jsonl (default: from the extension: .tsv, .jsonl/.ndjson, else csv)
+                         (Parquet and Arrow IPC files are recognised by their first bytes
+                         or extension: .parquet, .pq, .arrow, .arrows, .feather, .ipc)
   --format <format>      table or json (default: table)
   -h, --help             print this text
   -v, --version          print the version
+
+options of trec (as trec_eval's):
+  -q                     also print each query's values, before the summary (all)
+  -m <measure>           a measure, repeatable (default: official, trec_eval's default set):
+                         official, runid, num_q, num_ret, num_rel, num_rel_ret, map, gm_map,
+                         Rprec, bpref, recip_rank, iprec_at_recall, P, recall, ndcg, ndcg_cut,
+                         map_cut, success; with cutoffs as P.5,10 or ndcg_cut.10 (or ndcg_cut_10)
+                         trec exits 65 on a malformed line (file:line: …) and prints nothing
 
 exit codes:
   0   ok
@@ -55,7 +70,8 @@ exit codes:
   66  the file cannot be read (missing, a directory, no permission, an I/O error)
 
 example:
-  reckit eval data/sample.csv --k 5,10 --metrics auc,gauc,ndcg --format json`;
+  reckit eval data/sample.csv --k 5,10 --metrics auc,gauc,ndcg --format json
+  reckit trec qrels.txt run.txt -q -m map -m P.5,10 -m ndcg_cut.10`;
 
 class UsageError extends Error {}
 
@@ -67,7 +83,7 @@ function version(): string {
 /** The largest K: the core takes cut-offs as u32. */
 const MAX_K = 0xffffffff;
 
-const COMMANDS = ['eval', 'help'];
+const COMMANDS = ['eval', 'trec', 'help'];
 
 /** Each string option's example value, for "--k needs a value, e.g. --k 5,10". */
 const EXAMPLES: Record<string, string> = {
@@ -184,6 +200,7 @@ function options(argv: string[]) {
     metrics,
     weighting: oneOf('weighting', values.weighting, ['impressions', 'clicks', 'uniform'] as GroupWeighting[]),
     input: values.input === undefined ? formatOf(positionals[1]) : oneOf('input', values.input, ['csv', 'tsv', 'jsonl'] as InputFormat[]),
+    inputGiven: values.input !== undefined,
     format: oneOf('format', values.format, ['table', 'json']),
   };
 }
@@ -205,6 +222,7 @@ async function main(argv: string[]): Promise<number> {
     console.error(usage);
     return 2;
   }
+  if (argv[0] === 'trec') return trec(argv.slice(1), usage);
   let o;
   try {
     o = options(argv);
@@ -222,14 +240,17 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   await init();
-  const columns = new Columns();
+  let columns: Columns | ColumnarColumns = new Columns();
   const t0 = performance.now();
   let failure: InputError | undefined;
   let bar;
   try {
     const input = await openInput(o.file);
     bar = progressBar(input.size);
-    await read(input, columns, { format: o.input, names: o.names, progress: bar?.update });
+    // Parquet and Arrow IPC (by magic bytes or extension, unless --input names a text format): cli/columnar.ts.
+    const columnar = o.inputGiven ? undefined : await columnarFormat(input);
+    if (columnar) await readColumnar(input, columnar, (columns = new ColumnarColumns()), { names: o.names, progress: bar?.update });
+    else await read(input, columns as Columns, { format: o.input, names: o.names, progress: bar?.update });
     bar?.done(columns.rows);
   } catch (e) {
     if (e instanceof CannotRead) {

@@ -12,7 +12,7 @@ import type { Scores } from '../backends/types.js';
 import { run, runAsync } from '../backends/call.js';
 import { auc, aucArgs, aucAsync, gaucReport, gaucReportAsync, type GaucOptions, type GaucReport } from './auc.js';
 import { rankingMetrics, rankingMetricsAsync, rankingOptions, type RankingMetricsOptions, type RankingReport } from './ranking.js';
-import { GroupIds, Labels, NumberArray, toGroups, toScores, toWeights } from '../arguments.js';
+import { ARROW, GroupIds, Labels, NumberArray, fromArrow, isArrowVector, toGroups, toScores, toWeights } from '../arguments.js';
 
 type Column = Uint8Array | Float32Array | Float64Array;
 
@@ -47,6 +47,8 @@ function copyOf<T extends Column>(x: T): T {
 
 /** A copy of a batch's group ids: typed arrays stay typed. */
 function copyIds(groups: GroupIds): unknown {
+  // An Arrow column: its values (a typed array for integer ids, keyed as the one-shot functions key them), copied.
+  if (isArrowVector(groups)) return groups.type.typeId === ARROW.Dictionary ? Array.from(groups) : copyIds(fromArrow('groups', groups, 'groups') as GroupIds);
   return ArrayBuffer.isView(groups) ? (groups as unknown as { slice(): unknown }).slice() : Array.from(groups as ArrayLike<unknown>);
 }
 
@@ -353,7 +355,8 @@ export class RankingAccumulator {
       if (!(rel[i] >= 0 && rel[i] < Infinity)) throw new RangeError(`labels: labels[${i}] is ${rel[i]}; relevance must be finite and >= 0`);
       if (!Number.isFinite(s[i])) throw new RangeError(`scores: scores[${i}] is not finite; scores must be finite numbers`);
     }
-    this.#rows.push(rel === labels ? copyOf(rel) : rel, copyOf(s), undefined, groups === undefined ? undefined : copyIds(groups));
+    // rel is the caller's memory when labels is a Float64Array or an Arrow Float64 column.
+    this.#rows.push(rel === labels || isArrowVector(labels) ? copyOf(rel) : rel, copyOf(s), undefined, groups === undefined ? undefined : copyIds(groups));
     return this;
   }
 

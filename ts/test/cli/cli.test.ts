@@ -240,7 +240,7 @@ test('binary input is named (gzip, UTF-16, zip, Parquet); input text in messages
     const r = cli('eval', file(name, bytes), '--input', 'csv');
     expect(r.status, name).toBe(65);
     expect(r.stderr, name).toContain(`${name}: ${message}`);
-    expect(r.stderr, name).toContain('(reckit reads CSV, TSV or JSON Lines)');
+    expect(r.stderr, name).toContain('(reckit reads CSV, TSV, JSON Lines, Parquet and Arrow IPC)');
     expect(r.stdout, name).toBe('');
   }
   // A header with terminal escape codes, a long bad value: escaped, cut after 40 characters.
@@ -300,7 +300,7 @@ test('usage errors are one plain line, never parseArgs text; exit 2', () => {
     [['eval', 'data/sample.csv', '--help=yes'], 'reckit: --help takes no value'],
     [['evl', 'data/sample.csv'], 'reckit: unknown command "evl"; did you mean "eval"?'],
     [['hlep'], 'reckit: unknown command "hlep"; did you mean "help"?'],
-    [['frobnicate'], 'reckit: unknown command "frobnicate" (commands: eval, help; see reckit --help)'],
+    [['frobnicate'], 'reckit: unknown command "frobnicate" (commands: eval, trec, help; see reckit --help)'],
     [['eval'], 'reckit: eval needs a file, e.g. reckit eval data/sample.csv'],
     [['eval', 'a.csv', 'b.csv'], 'reckit: unexpected argument "b.csv": eval takes one file (see reckit eval --help)'],
     [['--k', '5'], 'reckit: no command given; expected reckit eval <file> (see reckit --help)'],

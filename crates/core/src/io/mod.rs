@@ -1,3 +1,4 @@
-//! Reading files users bring: safetensors tensor files (PyTorch state dicts).
+//! Reading files users bring: prediction logs (CSV, TSV), safetensors tensor files (PyTorch state dicts).
 
+pub mod log;
 pub mod safetensors;

@@ -2,7 +2,7 @@
 
 use super::Scores;
 use crate::with_scores;
-use crate::metrics::{self as m, EmptyQueries, Gain, GroupWeighting};
+use crate::metrics::{self as m, EmptyQueries, Gain, GroupWeighting, Qrels, Run, TrecMeasure};
 use crate::Result;
 
 #[inline]
@@ -55,6 +55,23 @@ pub fn ranking_metrics(relevance: &[f64], scores: Scores, groups: Option<&[u32]>
     let ks = ks.iter().map(|&k| super::index("k", k)).collect::<Result<Vec<_>>>()?;
     let (gain, empty) = (Gain::parse(gain)?, EmptyQueries::parse(empty_queries)?);
     Ok(with_scores!(scores, |s| m::ranking_metrics(relevance, s, groups, &ks, gain, empty))?.to_vec())
+}
+
+/// trec_eval's measures (crates/core/src/metrics/trec.rs). Queries and documents are ids
+/// numbered in the byte-wise order of their strings; `measures` is trec_eval's measure names
+/// separated by commas, one per value (`"num_ret,P,P,ndcg_cut"`), and `params` their cutoffs
+/// (NaN for a measure without one). Result: `[q, query ids…, q × m values (row per query),
+/// m summary values]`.
+#[inline]
+pub fn trec_eval(qrels_query: &[u32], qrels_doc: &[u32], qrels_rel: &[f64], run_query: &[u32], run_doc: &[u32], run_score: &[f64], measures: &str, params: &[f64]) -> Result<Vec<f64>> {
+    let names: Vec<&str> = if measures.is_empty() { Vec::new() } else { measures.split(',').collect() };
+    if names.len() != params.len() {
+        return Err(crate::Error::new("params", format!("has length {}, expected one per measure ({})", params.len(), names.len())));
+    }
+    let measures = names.iter().zip(params).map(|(name, &p)| TrecMeasure::parse(name, p)).collect::<Result<Vec<_>>>()?;
+    let qrels = Qrels { query: qrels_query, doc: qrels_doc, rel: qrels_rel };
+    let run = Run { query: run_query, doc: run_doc, score: run_score };
+    Ok(m::trec_eval(qrels, run, &measures)?.into_flat())
 }
 
 /// `bins` positive weights, then `bins` negative weights.

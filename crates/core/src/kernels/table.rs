@@ -29,6 +29,7 @@ macro_rules! kernel_table {
                 auc_histogram / auc_histogram_async "aucHistogram" (labels: Bytes, scores: Scores, weights: OptF64s, lo: Num, hi: Num, bins: Int) -> F64s = kernels::auc_histogram;
                 auc_from_histogram / auc_from_histogram_async "aucFromHistogram" (positives: F64s, negatives: F64s) -> F64s = kernels::auc_from_histogram;
                 box_iou / box_iou_async "boxIou" (boxes_a: F64s, boxes_b: F64s, offset: Num) -> F64s = kernels::box_iou;
+                trec_eval / trec_eval_async "trecEval" (qrels_query: U32s, qrels_doc: U32s, qrels_rel: F64s, run_query: U32s, run_doc: U32s, run_score: F64s, measures: Str, params: F64s) -> F64s = kernels::trec_eval;
                 loss / loss_async "loss" (name: Str, inputs: ScoresList, ids: OptU32s, params: F64s, reduction: Str, grad: Bool) -> LossArrays = kernels::loss;
                 op / op_async "op" (name: Str, x: F32s, size: Int, inner: Int, tensors: F32List, params: F32s) -> F32s = kernels::op;
                 matmul / matmul_async "matmul" (a: F32s, b: F32s, dims: U32s, bias: OptF32s, activation: Str) -> F32s = kernels::matmul;
@@ -42,6 +43,11 @@ macro_rules! kernel_table {
                 layer_dispose "layerDispose" (id: Int) -> Unit = kernels::layer_dispose;
                 layer_count "layerCount" () -> Int = kernels::layer_count;
                 read_safetensors "readSafetensors" (bytes: Bytes) -> TensorFile = kernels::read_safetensors;
+                log_reader_create "logReaderCreate" (format: Str, columns: StrList, group_required: Bool) -> Int = kernels::log_reader_create;
+                log_reader_feed "logReaderFeed" (id: Int, chunk: Bytes, end: Bool) -> Str = kernels::log_reader_feed;
+                log_reader_rows "logReaderRows" (id: Int) -> Int = kernels::log_reader_rows;
+                log_reader_take "logReaderTake" (id: Int) -> LogColumns = kernels::log_reader_take;
+                log_reader_dispose "logReaderDispose" (id: Int) -> Unit = kernels::log_reader_dispose;
                 simd_level "simdLevel" () -> Str = kernels::simd_level;
                 threads "threads" () -> Int = kernels::threads;
                 release_memory "releaseMemory" () -> Unit = kernels::release_memory;

@@ -1,6 +1,7 @@
 //! Evaluation metrics: exact AUC and group AUC, ROC/PR curves, average precision, KS, log loss,
-//! threshold statistics, binned (mergeable) AUC, ranking metrics @K and box IoU. Definitions,
-//! ties and edge cases are in each kernel's doc comment and in docs/conventions.md.
+//! threshold statistics, binned (mergeable) AUC, ranking metrics @K, trec_eval's measures and
+//! box IoU. Definitions, ties and edge cases are in each kernel's doc comment and in
+//! docs/conventions.md.
 //! `pairs`, `tally` and `groups` are the private machinery the kernels share.
 
 pub mod auc;
@@ -13,6 +14,7 @@ mod groups;
 mod pairs;
 pub mod ranking;
 mod tally;
+pub mod trec;
 
 pub use auc::auc;
 pub use binary::{binary_stats, log_loss, BinaryStats};
@@ -21,3 +23,4 @@ pub use boxes::box_iou;
 pub use curves::{average_precision, ks, pr_curve, roc_curve, PrCurve, RocCurve};
 pub use gauc::{gauc, GaucReport, GroupWeighting};
 pub use ranking::{ranking_metrics, AtK, EmptyQueries, Gain, RankingReport};
+pub use trec::{trec_eval, Measure as TrecMeasure, Qrels, Run, TrecReport};
