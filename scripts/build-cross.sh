@@ -22,18 +22,6 @@ export RUSTC_BOOTSTRAP=1 RUSTC=/usr/bin/rustc CARGO=/usr/bin/cargo   # napi buil
 
 apt_packages=(rustc-web rust-web-src musl-tools musl-dev gcc-aarch64-linux-gnu libc6-dev-arm64-cross)
 
-# As in scripts/setup.sh: installs only what is missing.
-apt_install() {
-  local missing=()
-  for p in "${apt_packages[@]}"; do
-    dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
-  done
-  [[ ${#missing[@]} -eq 0 ]] && { echo "apt packages present: ${apt_packages[*]}"; return; }
-  local sudo=""; [[ $(id -u) -ne 0 ]] && sudo=sudo
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
-}
-
 # build PLATFORM TRIPLE STRIP MACHINE LIBC: napi build into a staging dir under the target dir
 # (napi also writes an index.d.ts there; dist/native's loader and types stay build.sh's), then
 # strip a copy into $OUT_DIR and check it: ELF machine, the libc it needs, napi's entry point.

@@ -19,3 +19,15 @@ step() {
     exit "$rc"
   fi
 }
+
+# Installs the apt packages named in the array `apt_packages` that are missing (sudo when not root).
+apt_install() {
+  local missing=()
+  for p in "${apt_packages[@]}"; do
+    dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+  done
+  [[ ${#missing[@]} -eq 0 ]] && { echo "apt packages present: ${apt_packages[*]}"; return; }
+  local sudo=""; [[ $(id -u) -ne 0 ]] && sudo=sudo
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
+}

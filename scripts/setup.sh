@@ -8,17 +8,6 @@ source "$(dirname "$0")/lib.sh"
 apt_packages=(rustc-web rust-web-src lld-22)
 [[ "${1:-}" == --browser ]] && apt_packages+=(chromium)
 
-apt_install() {
-  local missing=()
-  for p in "${apt_packages[@]}"; do
-    dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
-  done
-  [[ ${#missing[@]} -eq 0 ]] && { echo "apt packages present: ${apt_packages[*]}"; return; }
-  local sudo=""; [[ $(id -u) -ne 0 ]] && sudo=sudo
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
-}
-
 rust_native() {
   command -v cargo >/dev/null || { echo "cargo not found: install Rust with rustup (stable)"; return 1; }
   cargo --version
