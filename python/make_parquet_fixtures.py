@@ -45,6 +45,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.feather as feather
 import pyarrow.ipc as ipc
+import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 from sklearn.metrics import log_loss, roc_auc_score
 
@@ -163,6 +164,10 @@ def main():
     for codec in ["lz4", "zstd"]:
         with ipc.new_file(OUT / f"{codec}.arrow", base.schema, options=ipc.IpcWriteOptions(compression=codec)) as w:
             w.write_table(base, max_chunksize=GROUP_ROWS)
+
+    # The shipped sample as Parquet too (`npm run main` reads both): every row and column, snappy.
+    sample = pa_csv.read_csv(ROOT / "data" / "sample.csv")
+    pq.write_table(sample, ROOT / "data" / "sample.parquet", compression="snappy", row_group_size=GROUP_ROWS)
 
     (OUT / "expected.json").write_text(json.dumps(oracle(log), indent=2) + "\n")
     print(f"wrote {len(list(OUT.iterdir()))} files to {OUT.relative_to(ROOT)} (pyarrow {pa.__version__}, polars {pl.__version__})")

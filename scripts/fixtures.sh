@@ -34,7 +34,7 @@ for arg in "$@"; do
   esac
 done
 
-outputs=(ts/test/fixtures data/sample.csv data/sample.expected.json)
+outputs=(ts/test/fixtures data/sample.csv data/sample.parquet data/sample.expected.json)
 [[ $all == 1 ]] && outputs+=(bench/models data/models)
 
 apt_install() {

@@ -244,11 +244,14 @@ async function main(argv: string[]): Promise<number> {
   const t0 = performance.now();
   let failure: InputError | undefined;
   let bar;
+  // What was read: the text format, or Parquet / Arrow IPC (printed, and in the JSON as `format`).
+  let format: string = o.input;
   try {
     const input = await openInput(o.file);
     bar = progressBar(input.size);
     // Parquet and Arrow IPC (by magic bytes or extension, unless --input names a text format): cli/columnar.ts.
     const columnar = o.inputGiven ? undefined : await columnarFormat(input);
+    if (columnar) format = columnar;
     if (columnar) await readColumnar(input, columnar, (columns = new ColumnarColumns()), { names: o.names, progress: bar?.update });
     else await read(input, columns as Columns, { format: o.input, names: o.names, progress: bar?.update });
     bar?.done(columns.rows);
@@ -279,13 +282,13 @@ async function main(argv: string[]): Promise<number> {
   // The error first (stderr), then the metrics of the rows before it, marked partial.
   if (failure) console.error(`reckit: ${failure.message}`);
   if (o.format === 'json') {
-    const out = { file: o.file, rows: columns.rows, group: group ?? null, groups: group ? distinct ?? null : null, ...results, backend: info, ms, ...(partial && { partial }) };
+    const out = { file: o.file, format, rows: columns.rows, group: group ?? null, groups: group ? distinct ?? null : null, ...results, backend: info, ms, ...(partial && { partial }) };
     console.log(JSON.stringify(out, null, 2));
   } else {
     console.log(
       [
         ...(failure ? [`partial results: rows 1–${columns.rows} before the error${failure.line === undefined ? '' : ` (line ${failure.line})`}`] : []),
-        `reckit eval ${o.file}`,
+        `reckit eval ${o.file} (${format})`,
         `  rows       ${columns.rows}${group && distinct !== undefined ? `  (${distinct} ${group} values)` : ''}`,
         ...table(results, group),
         `  backend    ${info.name} (${info.simd}, ${info.threads} thread${info.threads === 1 ? '' : 's'})`,

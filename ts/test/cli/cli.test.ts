@@ -54,7 +54,7 @@ test('eval prints the documented table for the sample (the README main command)'
   expect(r.stderr).toBe(''); // no progress bar when stderr is not a terminal
   const lines = r.stdout.trim().split('\n');
   expect(lines.slice(0, 12)).toEqual([
-    'reckit eval data/sample.csv',
+    'reckit eval data/sample.csv (csv)',
     '  rows       100000  (2000 user_id values)',
     '  AUC        0.749824',
     '  GAUC       0.687780  (impressions by user_id; 1291 groups, 709 single-class skipped)',
@@ -320,7 +320,7 @@ test('malformed input: the error first, then the partial metrics marked as such 
   expect(table.status).toBe(65);
   const lines = table.stdout.split('\n');
   expect(lines[0]).toMatch(/^reckit: .*partial-order\.csv:5: column "score": score "NaN\?" is not a finite number$/);
-  expect(lines.slice(1, 4)).toEqual(['partial results: rows 1–3 before the error (line 5)', `reckit eval ${f}`, '  rows       3  (2 user_id values)']);
+  expect(lines.slice(1, 4)).toEqual(['partial results: rows 1–3 before the error (line 5)', `reckit eval ${f} (csv)`, '  rows       3  (2 user_id values)']);
   const json = spawnSync('sh', ['-c', `node dist/cli/index.js eval ${f} --format json 2>&1`], { encoding: 'utf8' });
   expect(json.status).toBe(65);
   const [first, ...rest] = json.stdout.split('\n');
@@ -331,4 +331,12 @@ test('malformed input: the error first, then the partial metrics marked as such 
   // A complete file has neither the header line nor the field.
   expect(cli('eval', 'data/sample.csv').stdout).not.toMatch(/partial/);
   expect(JSON.parse(cli('eval', 'data/sample.csv', '--format', 'json').stdout)).not.toHaveProperty('partial');
+});
+
+test('the shipped sample as Parquet gives the CSV\'s metrics, and says which format it read', () => {
+  const csv = json('eval', 'data/sample.csv');
+  const parquet = json('eval', 'data/sample.parquet');
+  expect([csv.format, parquet.format]).toEqual(['csv', 'parquet']);
+  for (const k of ['rows', 'auc', 'gauc', 'logLoss', 'ranking', 'groups']) expect(parquet[k], k).toEqual(csv[k]);
+  expect(cli('eval', 'data/sample.parquet').stdout.split('\n')[0]).toBe('reckit eval data/sample.parquet (parquet)');
 });

@@ -19,7 +19,7 @@ const ALL = ['--k', '5,10', '--metrics', 'auc,gauc,logloss,ap,ks,ndcg,recall,pre
 /** The JSON output without what differs between files of one log: the file name, the backend, the time. */
 function metrics(file: string, ...args: string[]) {
   const r = cli('eval', file, ...ALL, ...args);
-  const { file: _file, backend: _backend, ms: _ms, ...rest } = JSON.parse(r.stdout || '{}');
+  const { file: _file, format: _format, backend: _backend, ms: _ms, ...rest } = JSON.parse(r.stdout || '{}');
   return { status: r.status, stderr: r.stderr, out: rest };
 }
 
@@ -55,7 +55,7 @@ test('another group column, and the table output', () => {
   expect(noGroups.out).toEqual(csv.out);
   const table = cli('eval', `${dir}/spark.parquet`);
   expect(table.status).toBe(0);
-  expect(table.stdout).toContain(`reckit eval ${dir}/spark.parquet\n  rows       2000  (749 user_id values)\n  AUC        0.742851\n`);
+  expect(table.stdout).toContain(`reckit eval ${dir}/spark.parquet (parquet)\n  rows       2000  (749 user_id values)\n  AUC        0.742851\n`);
 });
 
 /** The CSV of the log's first `rows` rows: what the rows before an error must give. */
