@@ -29,51 +29,57 @@ for (let i = 0; i < rows; i += 1e5) {
   if (!out.write(`${lines.join('\n')}\n`)) await new Promise((r) => out.once('drain', r));
 }
 await new Promise((r) => out.end(r));
-const bytes = statSync(file).size;
 
 // GNU time reports the peak RSS; without it the run is timed all the same.
 const gnuTime = existsSync('/usr/bin/time');
-const cli = [join(here, '..', 'dist', 'cli', 'index.js'), 'eval', file, '--format', 'json'];
-const t = performance.now();
-const r = gnuTime ? spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, ...cli], { encoding: 'utf8', maxBuffer: 1 << 24 })
-  : spawnSync(process.execPath, cli, { encoding: 'utf8', maxBuffer: 1 << 24 });
-const wall = performance.now() - t;
-if (r.status !== 0) throw new Error(`reckit eval failed: ${r.stderr}`);
-
-// The peers, one process each (their read + AUC + GAUC), on the same file.
-const peers = {};
 const python = process.env.BENCH_PYTHON ?? 'python3';
-for (const lib of ['polars', 'pandas']) {
-  const p = spawnSync(python, [join(here, 'peers', 'log_peers.py'), lib, file], { encoding: 'utf8' });
-  if (p.status !== 0) {
-    peers[lib] = { skipped: `${python} cannot run the ${lib} peer: ${(p.stderr || String(p.error)).trim().split('\n').pop()}` };
-    console.log(`${lib}: skipped (${peers[lib].skipped})`);
-    continue;
-  }
-  peers[lib] = JSON.parse(p.stdout);
-}
-rmSync(dir, { recursive: true });
-const result = JSON.parse(r.stdout);
-const rssMB = gnuTime ? Number(r.stderr.trim().split('\n').pop()) / 1024 : undefined;
-const row = {
-  rows, megabytes: +(bytes / 1e6).toFixed(1), wallMs: +wall.toFixed(0), readMs: result.ms.read, metricsMs: result.ms.metrics,
-  rssMB: rssMB && +rssMB.toFixed(0), backend: result.backend, auc: result.auc, gauc: result.gauc, groups: result.groups,
-};
 const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
-console.log(`${rows} rows, ${row.megabytes} MB CSV (user_id, item_id, label, score; 1e6 users)`);
-console.log('| | read | metrics | total | peak RSS | reckit ÷ peer (total) |\n|---|---|---|---|---|---|');
-console.log(`| reckit eval (${result.backend.name}; AUC, GAUC, log loss, ranking @10) | ${s(row.readMs)} | ${s(row.metricsMs)} | ${s(wall)} wall | ${row.rssMB ?? '?'} MB | |`);
-for (const [lib, p] of Object.entries(peers)) {
-  if (p.skipped) continue;
-  const total = (p.read + p.metrics) * 1000;
-  for (const m of ['auc', 'gauc']) {
-    if (Math.abs(p[m] - result[m]) > 1e-9) throw new Error(`${lib}'s ${m} ${p[m]} differs from reckit's ${result[m]}`);
+
+/** reckit eval and the peers on one file: prints a table, returns the rows for the results file. */
+function compare(file, what) {
+  const cli = [join(here, '..', 'dist', 'cli', 'index.js'), 'eval', file, '--format', 'json'];
+  const t = performance.now();
+  const r = gnuTime ? spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, ...cli], { encoding: 'utf8', maxBuffer: 1 << 24 })
+    : spawnSync(process.execPath, cli, { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const wall = performance.now() - t;
+  if (r.status !== 0) throw new Error(`reckit eval failed: ${r.stderr}`);
+  const result = JSON.parse(r.stdout);
+  const rssMB = gnuTime ? Number(r.stderr.trim().split('\n').pop()) / 1024 : undefined;
+  const row = {
+    rows, megabytes: +(statSync(file).size / 1e6).toFixed(1), wallMs: +wall.toFixed(0), readMs: result.ms.read, metricsMs: result.ms.metrics,
+    rssMB: rssMB && +rssMB.toFixed(0), backend: result.backend, auc: result.auc, gauc: result.gauc, groups: result.groups,
+  };
+  console.log(`\n${rows} rows, ${row.megabytes} MB ${what} (user_id, item_id, label, score; 1e6 users)`);
+  console.log('| | read | metrics | total | peak RSS | reckit ÷ peer (total) |\n|---|---|---|---|---|---|');
+  console.log(`| reckit eval (${result.backend.name}; AUC, GAUC, log loss, ranking @10) | ${s(row.readMs)} | ${s(row.metricsMs)} | ${s(wall)} wall | ${row.rssMB ?? '?'} MB | |`);
+  // The peers, one process each (their read + AUC + GAUC), on the same file.
+  for (const lib of ['polars', 'pandas']) {
+    const p = spawnSync(python, [join(here, 'peers', 'log_peers.py'), lib, file], { encoding: 'utf8' });
+    if (p.status !== 0) {
+      row[lib] = { skipped: `${python} cannot run the ${lib} peer: ${(p.stderr || String(p.error)).trim().split('\n').pop()}` };
+      console.log(`${lib}: skipped (${row[lib].skipped})`);
+      continue;
+    }
+    const peer = JSON.parse(p.stdout);
+    const total = (peer.read + peer.metrics) * 1000;
+    for (const m of ['auc', 'gauc']) {
+      if (Math.abs(peer[m] - result[m]) > 1e-9) throw new Error(`${lib}'s ${m} ${peer[m]} differs from reckit's ${result[m]}`);
+    }
+    row[lib] = { readMs: +(peer.read * 1000).toFixed(0), metricsMs: +(peer.metrics * 1000).toFixed(0), totalMs: +total.toFixed(0), rssMB: +peer.rssMB.toFixed(0) };
+    console.log(`| ${lib} read + rank-sum AUC, GAUC | ${s(peer.read * 1000)} | ${s(peer.metrics * 1000)} | ${s(total)} | ${peer.rssMB.toFixed(0)} MB | ${(wall / total).toFixed(2)}× |`);
   }
-  row[lib] = { readMs: +(p.read * 1000).toFixed(0), metricsMs: +(p.metrics * 1000).toFixed(0), totalMs: +total.toFixed(0), rssMB: +p.rssMB.toFixed(0) };
-  console.log(`| ${lib} read + rank-sum AUC, GAUC | ${s(p.read * 1000)} | ${s(p.metrics * 1000)} | ${s(total)} | ${p.rssMB.toFixed(0)} MB | ${(wall / total).toFixed(2)}× |`);
+  console.log('AUC and GAUC agree with every peer that ran to 1e-9.');
+  return row;
 }
-console.log('AUC and GAUC agree with every peer to 1e-9.');
+
+const results = { csv: compare(file, 'CSV') };
+// The same log as Parquet (snappy, written by pyarrow), when the Python has pyarrow.
+const parquet = join(dir, 'log.parquet');
+const write = spawnSync(python, ['-c', `import pyarrow.csv as c, pyarrow.parquet as pq; pq.write_table(c.read_csv(${JSON.stringify(file)}), ${JSON.stringify(parquet)}, compression='snappy')`], { encoding: 'utf8' });
+if (write.status === 0) results.parquet = compare(parquet, 'Parquet (snappy, pyarrow)');
+else console.log(`Parquet: skipped (${python} cannot write it: ${(write.stderr || String(write.error)).trim().split('\n').pop()})`);
+rmSync(dir, { recursive: true });
 const date = new Date().toISOString().slice(0, 10);
 const path = join(here, 'results', `${date}-cli.json`);
-writeFileSync(path, JSON.stringify({ date, machine: { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version }, ...row }, null, 2));
+writeFileSync(path, JSON.stringify({ date, machine: { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version }, ...results }, null, 2));
 console.log(`wrote ${path}`);

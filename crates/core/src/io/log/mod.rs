@@ -101,27 +101,22 @@ impl Rows {
     }
 }
 
-/// A label or score: its number, or the error that names the column and shows the value.
+/// A label or score: its number, or the error that names the column and shows the value (made
+/// only then: this runs twice per row).
 fn value(line: u64, column: &str, problem: &str, field: Field, ok: impl Fn(f64) -> bool) -> std::result::Result<f64, LogError> {
-    let (v, text, json) = match field {
-        Field::Number(v) => (v, None, None),
-        Field::Text(t) => {
-            let shown = Some(String::from_utf8_lossy(t).into_owned());
-            match number(t) {
-                Ok(v) => (v, shown, None),
-                Err(()) => return Err(LogError { value: shown, ..LogError::at(Some(line), Some(column), NOT_DECIMAL) }),
-            }
-        }
+    let text = |t: &[u8]| Some(String::from_utf8_lossy(t).into_owned());
+    let (v, shown, json) = match field {
+        Field::Number(v) if ok(v) => return Ok(v),
+        Field::Number(v) => (v, None, Some(format!("{v}"))),
+        Field::Text(t) => match number(t) {
+            Ok(v) if ok(v) => return Ok(v),
+            Ok(v) => (v, text(t), None),
+            Err(()) => return Err(LogError { value: text(t), ..LogError::at(Some(line), Some(column), NOT_DECIMAL) }),
+        },
         Field::Json(j) => (f64::NAN, None, Some(j)),
     };
-    if ok(v) {
-        return Ok(v);
-    }
-    let (value, value_json) = match (text, json) {
-        (None, None) => (None, Some(format!("{v}"))),
-        other => other,
-    };
-    Err(LogError { value, value_json, ..LogError::at(Some(line), Some(column), problem) })
+    debug_assert!(!ok(v));
+    Err(LogError { value: shown, value_json: json, ..LogError::at(Some(line), Some(column), problem) })
 }
 
 const NOT_DECIMAL: &str = "{value} is not a number (decimal notation only, e.g. 0.5, -3, 1e-3)";
