@@ -20,6 +20,7 @@ import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
 import { backendInfo, init, type GroupWeighting } from '../index.js';
 import { CannotRead, Columns, InputError, clean, formatOf, openInput, read, show, type InputFormat } from './read.js';
+import { UsageError, parseCommand } from './usage.js';
 import { BINARY, DEFAULT_METRICS, RANKING, compute, table, type MetricName } from './metrics.js';
 import { ColumnarColumns, columnarFormat, readColumnar } from './columnar.js';
 import { trec } from './trec.js';
@@ -72,8 +73,6 @@ exit codes:
 example:
   reckit eval data/sample.csv --k 5,10 --metrics auc,gauc,ndcg --format json
   reckit trec qrels.txt run.txt -q -m map -m P.5,10 -m ndcg_cut.10`;
-
-class UsageError extends Error {}
 
 /** The package's version, from its package.json (dist/cli/index.js → ../../package.json). */
 function version(): string {
@@ -223,18 +222,8 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   if (argv[0] === 'trec') return trec(argv.slice(1), usage);
-  let o;
-  try {
-    o = options(argv);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    console.error(`reckit: ${e.message}`);
-    return 2;
-  }
-  if (o === 'help') {
-    console.log(usage);
-    return 0;
-  }
+  const o = parseCommand(() => options(argv), usage);
+  if (typeof o === 'number') return o;
   if (o === 'version') {
     console.log(version());
     return 0;

@@ -16,11 +16,10 @@ import { parseArgs } from 'node:util';
 import { init } from '../index.js';
 import { TrecInputError, cFixed, trecEval, trecMeasures, type TrecReport, type TrecValue } from '../metrics/trec.js';
 import { CannotRead, clean, show, sniff } from './read.js';
+import { UsageError, parseCommand } from './usage.js';
 
 /** The longest file: V8's longest string (2^29 − 24 characters), one character per byte. */
 const MAX_BYTES = 2 ** 29 - 24;
-
-class UsageError extends Error {}
 
 /** A file that is not usable text (exit 65), named. */
 class BadFile extends Error {}
@@ -91,18 +90,8 @@ export function format(report: TrecReport, measures: TrecValue[], perQuery: bool
 
 /** Runs `reckit trec` with the arguments after `trec`; `usage` is the CLI's help text. */
 export async function trec(argv: string[], usage: string): Promise<number> {
-  let o;
-  try {
-    o = options(argv);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    console.error(`reckit: ${e.message}`);
-    return 2;
-  }
-  if (o === 'help') {
-    console.log(usage);
-    return 0;
-  }
+  const o = parseCommand(() => options(argv), usage);
+  if (typeof o === 'number') return o;
   let files: [string, string];
   try {
     files = [await text(o.qrels), await text(o.run)];
