@@ -7,11 +7,10 @@
 import { usePlatform, type InitOptions } from './registry.js';
 import type { Backend, BackendName } from './types.js';
 import { canShareMemory } from './env.js';
-import { wasmBackend } from './wasm.js';
+import { defaultWorkerTimeout, wasmBackend } from './wasm.js';
 import { importGlue, type WasmName } from './wasm-kernels.js';
 import type { SpawnWorker } from './worker-client.js';
 
-const defaultWorkerTimeout = 10_000;
 /** A worker (a page's worker, or reckit's own) may block: rayon runs there, not on a page's main thread. */
 const mayBlock = typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined';
 

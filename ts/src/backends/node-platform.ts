@@ -8,7 +8,7 @@ import { loadNative } from './native.js';
 import { choose, forced, record, usePlatform, type InitOptions } from './registry.js';
 import type { Backend, BackendName } from './types.js';
 import { nodeRequire } from './env.js';
-import { wasmBackend } from './wasm.js';
+import { defaultWorkerTimeout, wasmBackend } from './wasm.js';
 import type { WasmExports } from './wasm-kernels.js';
 import type { SpawnWorker } from './worker-client.js';
 // Imported statically, so that wasm-simd can be instantiated synchronously at import; it is
@@ -16,7 +16,6 @@ import type { SpawnWorker } from './worker-client.js';
 // @ts-ignore: dist/wasm/simd exists only after the build
 import * as simdGlue from '../wasm/simd/reckit_simd.js';
 
-const defaultWorkerTimeout = 10_000;
 
 const spawn: SpawnWorker = (events) => {
   const { Worker } = nodeRequire()('node:worker_threads');

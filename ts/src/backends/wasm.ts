@@ -8,6 +8,9 @@ export interface WasmBackend extends Backend {
   workerReady(): Promise<void>;
 }
 
+/** How long a wasm backend's async worker (and its pool) may take to start, unless `init({ workerTimeout })` says. */
+export const defaultWorkerTimeout = 10_000;
+
 export interface WasmBackendOptions {
   /** Whether rayon may run on this thread (see kernelsOf). */
   mayBlock: boolean;

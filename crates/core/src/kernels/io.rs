@@ -32,8 +32,7 @@ pub fn log_reader_rows(id: u32) -> Result<u32> {
 /// `[labels, scores]` or `[labels, scores, groups]` of the rows read; the reader is freed.
 #[inline]
 pub fn log_reader_take(id: u32) -> Result<Vec<Array>> {
-    let reader = readers::remove(id).ok_or_else(|| Error::new("reader", format!("{id} is not an open log reader (finished or disposed)")))?;
-    let c = reader.into_columns();
+    let c = readers::remove(id)?.into_columns();
     let mut out = vec![Array::F64(c.labels), Array::F64(c.scores)];
     out.extend(c.groups.map(Array::U32));
     Ok(out)
@@ -42,6 +41,7 @@ pub fn log_reader_take(id: u32) -> Result<Vec<Array>> {
 /// Frees a reader without taking its rows (an abandoned read).
 #[inline]
 pub fn log_reader_dispose(id: u32) -> Result<()> {
-    readers::remove(id);
+    // Disposing twice (or after `take`) is harmless: the reader is gone either way.
+    let _ = readers::remove(id);
     Ok(())
 }

@@ -128,11 +128,14 @@ fn field(v: &Value) -> Field<'_> {
     }
 }
 
-/// A group value as JavaScript's `String(value)` spells it (the ids the CLI used to make).
+/// A group value as JavaScript's `String(value)` spells it (the ids the CLI used to make): a
+/// number as f64's shortest form, so `12.0` is `12`, the same group as `12` (serde_json would
+/// write `12.0`).
 fn group_text(v: &Value) -> Cow<'_, str> {
     match v {
         Value::String(s) => Cow::Borrowed(s),
         Value::Object(_) => Cow::Borrowed("[object Object]"),
+        Value::Number(n) if !(n.is_u64() || n.is_i64()) => Cow::Owned(n.as_f64().unwrap_or(f64::NAN).to_string()),
         other => Cow::Owned(other.to_string()),
     }
 }
@@ -197,7 +200,8 @@ mod tests {
 
     #[test]
     fn lines_at_lf_crlf_or_cr_any_split() {
-        let text = b"\xef\xbb\xbf{\"user\": 7, \"label\": 1, \"score\": 0.5}\r\n{\"user\": \"u\", \"label\": \"0\", \"score\": 1e-3, \"x\": [1, {}]}\r\r\n{\"user\":7,\"score\":-2,\"label\":1}";
+        // `7.0` is the group `7`, as JavaScript's String(7.0) is "7".
+        let text = b"\xef\xbb\xbf{\"user\": 7, \"label\": 1, \"score\": 0.5}\r\n{\"user\": \"u\", \"label\": \"0\", \"score\": 1e-3, \"x\": [1, {}]}\r\r\n{\"user\":7.0,\"score\":-2,\"label\":1}";
         let whole = read(text, &[]);
         assert_eq!(whole.columns().labels, [1.0, 0.0, 1.0]);
         assert_eq!(whole.columns().scores, [0.5, 1e-3, -2.0]);

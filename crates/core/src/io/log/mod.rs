@@ -296,14 +296,18 @@ pub mod readers {
         id
     }
 
+    fn closed(id: u32) -> Error {
+        Error::new("reader", format!("{id} is not an open log reader (finished or disposed)"))
+    }
+
     pub fn with<T>(id: u32, f: impl FnOnce(&mut LogReader) -> T) -> Result<T> {
         let mut r = readers();
-        let reader = r.1.get_mut(&id).ok_or_else(|| Error::new("reader", format!("{id} is not an open log reader (finished or disposed)")))?;
+        let reader = r.1.get_mut(&id).ok_or_else(|| closed(id))?;
         Ok(f(reader))
     }
 
-    pub fn remove(id: u32) -> Option<LogReader> {
-        readers().1.remove(&id)
+    pub fn remove(id: u32) -> Result<LogReader> {
+        readers().1.remove(&id).ok_or_else(|| closed(id))
     }
 }
 
