@@ -21,5 +21,5 @@ type Unit = void;
 type LossArrays = (Float64Array | Float32Array)[];
 type Tensors = (Float32Array | Uint32Array)[];
 type TensorFile = [string, Float32Array];
-type LogColumns = [Float64Array, Float64Array] | [Float64Array, Float64Array, Uint32Array];
+type LogColumns = [Float64Array, Float64Array] | [Float64Array, Float64Array, Uint32Array] | [Float64Array, Float64Array, Uint32Array, string];
 type Returned<T> = T;

@@ -29,6 +29,8 @@ describe('LogReader', () => {
     expect(Array.from(whole.scores)).toEqual([0.5, 1e-3, -2.5, 3, 0.25]);
     // "7" is a number until "u,2" arrives; then every group is numbered in order of appearance.
     expect(Array.from(whole.groups!)).toEqual([0, 1, 2, 3, 4]);
+    // Each numbered id's text, as the file spells it (for joining logs, or naming users).
+    expect(whole.groupNames).toEqual(['7', 'u,2', 'x"y', 'multi\nline', '9']);
     expect(whole.rows).toBe(5);
     expect(whole.error).toBeUndefined();
     let state = 12345;
@@ -43,6 +45,7 @@ describe('LogReader', () => {
   test('numeric group ids stay numbers; TSV; the values feed the metrics as they are', () => {
     const r = read(bytes('q\tlabel\tscore\n10\t1\t0.9\n10\t0\t0.1\n4294967295\t0\t0.8\n'), [5], { format: 'tsv', group: 'q' });
     expect(Array.from(r.groups!)).toEqual([10, 10, 4294967295]);
+    expect(r.groupNames).toBeUndefined(); // not numbered: the ids are the file's
     expect(auc(r.labels, r.scores)).toBe(1);
   });
 
@@ -74,6 +77,7 @@ describe('LogReader', () => {
     const data = bytes('{"user": 7, "label": 1, "score": 0.5, "x": [1, {}]}\r\n{"user": "u", "label": "0", "score": 1e-3}\r\r\n{"score":-2,"label":1,"user":7}');
     const whole = read(data, [], { format: 'jsonl', group: 'user' });
     expect([Array.from(whole.labels), Array.from(whole.scores), Array.from(whole.groups!)]).toEqual([[1, 0, 1], [0.5, 1e-3, -2], [0, 1, 0]]);
+    expect(whole.groupNames).toEqual(['7', 'u']);
     for (let cut = 0; cut <= data.length; cut += 7) {
       const got = read(data, [cut], { format: 'jsonl', group: 'user' });
       expect([got.labels, got.scores, got.groups], `cut ${cut}`).toEqual([whole.labels, whole.scores, whole.groups]);

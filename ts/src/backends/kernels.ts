@@ -65,7 +65,7 @@ export type TableKernels = {
   logReaderFeed: (id: number, chunk: Uint8Array, end: boolean) => string;
   logReaderRows: (id: number) => number;
   /** `[labels, scores, groups?]` of the rows read; frees the reader. */
-  logReaderTake: (id: number) => [Float64Array, Float64Array] | [Float64Array, Float64Array, Uint32Array];
+  logReaderTake: (id: number) => [Float64Array, Float64Array] | [Float64Array, Float64Array, Uint32Array] | [Float64Array, Float64Array, Uint32Array, string];
   logReaderDispose: (id: number) => void;
   simdLevel: () => string;
   threads: () => number;

@@ -89,6 +89,11 @@ export class ColumnarColumns {
     return { labels: this.labels.subarray(0, this.rows), scores: this.scores.subarray(0, this.rows), groups: this.groups?.subarray(0, this.rows) };
   }
 
+  /** Each group id's text (a number's as String() spells it) once ids are numbered, as `Columns.groupNames`. */
+  get groupNames(): string[] | undefined {
+    return this.#numbering && Array.from(this.#numbering.keys(), String);
+  }
+
   #reserve(rows: number, grouped: boolean) {
     if (grouped && !this.groups) this.groups = new Uint32Array(this.labels.length);
     let size = this.labels.length;

@@ -16,25 +16,30 @@
  * error); 1 anything else. Messages escape control characters from the input (cli/read.ts: show).
  */
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
 import { backendInfo, init, type GroupWeighting } from '../index.js';
-import { CannotRead, Columns, InputError, clean, formatOf, openInput, read, show, type InputFormat } from './read.js';
+import { stat } from 'node:fs/promises';
+import { CannotRead, InputError, clean, show, type InputFormat } from './read.js';
 import { UsageError, parseCommand } from './usage.js';
 import { BINARY, DEFAULT_METRICS, RANKING, compute, table, type MetricName } from './metrics.js';
-import { ColumnarColumns, columnarFormat, readColumnar } from './columnar.js';
+import { listParts, readPart, readParts, type Part } from './parts.js';
 import { trec } from './trec.js';
 
 const usage = `reckit: metrics of a prediction log (AUC, GAUC, log loss, ranking metrics)
 
 usage: reckit eval <file.csv|.tsv|.jsonl|.parquet|.arrow> [options]
+       reckit eval <directory|glob|file...> [options]   a partitioned log, parts read in parallel
        reckit trec <qrels> <run> [-q] [-m measure]...
        reckit help | --help | -h      this text (also: reckit eval --help)
        reckit --version | -v          the version
 
 commands:
   eval <file>            read a CSV, TSV, JSON Lines, Parquet or Arrow IPC log (one row per
-                         prediction), print metrics
+                         prediction), print metrics; a directory (its parts, recursively, in
+                         path order; names starting with . or _ skipped), a glob ('logs/*.csv')
+                         or several files are read in parallel and evaluated as one log
   trec <qrels> <run>     trec_eval's measures of a TREC run, printed as trec_eval prints them
   help                   print this text
 
@@ -51,6 +56,7 @@ options of eval (each one checked before the file is opened):
                          (Parquet and Arrow IPC files are recognised by their first bytes
                          or extension: .parquet, .pq, .arrow, .arrows, .feather, .ipc)
   --format <format>      table or json (default: table)
+  --workers <n>          threads reading the parts of a partitioned log (default: the cores)
   -h, --help             print this text
   -v, --version          print the version
 
@@ -72,6 +78,7 @@ exit codes:
 
 example:
   reckit eval data/sample.csv --k 5,10 --metrics auc,gauc,ndcg --format json
+  reckit eval 'logs/date=*/part-*.parquet' --group user_id
   reckit trec qrels.txt run.txt -q -m map -m P.5,10 -m ndcg_cut.10`;
 
 /** The package's version, from its package.json (dist/cli/index.js → ../../package.json). */
@@ -94,6 +101,7 @@ const EXAMPLES: Record<string, string> = {
   weighting: 'clicks',
   input: 'jsonl',
   format: 'json',
+  workers: '2',
 };
 
 const OPTIONS = {
@@ -105,6 +113,7 @@ const OPTIONS = {
   weighting: { type: 'string', default: 'impressions' },
   input: { type: 'string' },
   format: { type: 'string', default: 'table' },
+  workers: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -177,7 +186,6 @@ function options(argv: string[]) {
     throw new UsageError(`unknown command ${show(command)}${guess ? `; did you mean "${guess}"?` : ` (commands: ${COMMANDS.join(', ')}; see reckit --help)`}`);
   }
   if (positionals.length === 1) throw new UsageError('eval needs a file, e.g. reckit eval data/sample.csv');
-  if (positionals.length > 2) throw new UsageError(`unexpected argument ${show(positionals[2])}: eval takes one file (see reckit eval --help)`);
   const oneOf = <T extends string>(name: string, v: string, allowed: readonly T[]): T => {
     if (!allowed.includes(v as T)) throw new UsageError(`--${name} must be ${allowed.join(', ')}; got ${show(v)}`);
     return v as T;
@@ -191,15 +199,19 @@ function options(argv: string[]) {
     if (values[name] !== undefined && values[name]!.trim() === '') throw new UsageError(`--${name} must name a column; got ${show(values[name])}`);
   }
   const all = [...BINARY, ...RANKING] as MetricName[];
+  const cores = availableParallelism();
+  if (values.workers !== undefined && !(/^\d{1,4}$/.test(values.workers) && +values.workers >= 1 && +values.workers <= 1024)) {
+    throw new UsageError(`--workers must be an integer from 1 to 1024; got ${show(values.workers)}`);
+  }
   const metrics = values.metrics === undefined ? DEFAULT_METRICS : values.metrics.split(',').map((m) => oneOf('metrics', m.trim().toLowerCase(), all));
   return {
-    file: positionals[1],
+    files: positionals.slice(1),
+    workers: values.workers === undefined ? cores : +values.workers,
     names: { label: values.label, score: values.score, group: values.group ?? 'user_id', groupRequired: values.group !== undefined },
     k: [...new Set(k.map(Number))].sort((a, b) => a - b),
     metrics,
     weighting: oneOf('weighting', values.weighting, ['impressions', 'clicks', 'uniform'] as GroupWeighting[]),
-    input: values.input === undefined ? formatOf(positionals[1]) : oneOf('input', values.input, ['csv', 'tsv', 'jsonl'] as InputFormat[]),
-    inputGiven: values.input !== undefined,
+    input: values.input === undefined ? undefined : oneOf('input', values.input, ['csv', 'tsv', 'jsonl'] as InputFormat[]),
     format: oneOf('format', values.format, ['table', 'json']),
   };
 }
@@ -229,38 +241,42 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   await init();
-  let columns: Columns | ColumnarColumns = new Columns();
   const t0 = performance.now();
-  let failure: InputError | undefined;
-  let bar;
-  // What was read: the text format, or Parquet / Arrow IPC (printed, and in the JSON as `format`).
-  let format: string = o.input;
+  let bar: ReturnType<typeof progressBar>;
+  let data: Part | undefined;
+  let parts = 1;
   try {
-    const input = await openInput(o.file);
-    bar = progressBar(input.size);
-    // Parquet and Arrow IPC (by magic bytes or extension, unless --input names a text format): cli/columnar.ts.
-    const columnar = o.inputGiven ? undefined : await columnarFormat(input);
-    if (columnar) format = columnar;
-    if (columnar) await readColumnar(input, columnar, (columns = new ColumnarColumns()), { names: o.names, progress: bar?.update });
-    else await read(input, columns as Columns, { format: o.input, names: o.names, progress: bar?.update });
-    bar?.done(columns.rows);
-  } catch (e) {
-    if (e instanceof CannotRead) {
-      console.error(`reckit: ${e.message}`);
-      return 66;
+    const files = await listParts(o.files);
+    parts = files.length;
+    const options = { names: o.names, input: o.input };
+    if (files.length === 1) {
+      data = await readPart(files[0], options, (input) => (bar = progressBar(input.size))?.update);
+    } else {
+      // Progress by parts read: their bytes, from their sizes.
+      const sizes = new Map(await Promise.all(files.map(async (f) => [f, (await stat(f).catch(() => undefined))?.size ?? 0] as const)));
+      bar = progressBar([...sizes.values()].reduce((a, b) => a + b, 0));
+      let bytes = 0;
+      let rows = 0;
+      data = await readParts(files, options, o.workers, (file, n) => bar?.update((bytes += sizes.get(file)!), (rows += n)));
     }
-    if (!(e instanceof InputError)) throw e;
-    failure = e;
+    bar?.done(data.rows);
+  } catch (e) {
+    if (!(e instanceof CannotRead)) throw e;
+    console.error(`reckit: ${e.message}`);
+    return 66;
   } finally {
     bar?.stop();
   }
   const t1 = performance.now();
-  if (columns.rows === 0) {
-    console.error(`reckit: ${failure?.message ?? `${o.file}: no rows`}`);
+  const failure = data.failure && new InputError(data.failure.file, data.failure.line, data.failure.column, data.failure.problem);
+  const file = o.files.join(' ');
+  if (data.rows === 0) {
+    console.error(`reckit: ${failure?.message ?? `${file}: no rows`}`);
     return 65;
   }
-  const data = columns.view();
-  const results = compute(data, o.metrics, o.k, o.weighting);
+  const format = parts > 1 ? `${data.format}, ${parts} parts` : data.format;
+  const view = { labels: data.labels, scores: data.scores, groups: data.groups };
+  const results = compute(view, o.metrics, o.k, o.weighting);
   const t2 = performance.now();
   const info = backendInfo();
   const group = data.groups ? o.names.group : undefined;
@@ -271,14 +287,14 @@ async function main(argv: string[]): Promise<number> {
   // The error first (stderr), then the metrics of the rows before it, marked partial.
   if (failure) console.error(`reckit: ${failure.message}`);
   if (o.format === 'json') {
-    const out = { file: o.file, format, rows: columns.rows, group: group ?? null, groups: group ? distinct ?? null : null, ...results, backend: info, ms, ...(partial && { partial }) };
+    const out = { file, format: data.format, ...(parts > 1 && { parts }), rows: data.rows, group: group ?? null, groups: group ? distinct ?? null : null, ...results, backend: info, ms, ...(partial && { partial }) };
     console.log(JSON.stringify(out, null, 2));
   } else {
     console.log(
       [
-        ...(failure ? [`partial results: rows 1–${columns.rows} before the error${failure.line === undefined ? '' : ` (line ${failure.line})`}`] : []),
-        `reckit eval ${o.file} (${format})`,
-        `  rows       ${columns.rows}${group && distinct !== undefined ? `  (${distinct} ${group} values)` : ''}`,
+        ...(failure ? [`partial results: rows 1–${data.rows} before the error${failure.line === undefined ? '' : ` (line ${failure.line})`}${parts > 1 ? ` in ${failure.file}` : ''}`] : []),
+        `reckit eval ${file} (${format})`,
+        `  rows       ${data.rows}${group && distinct !== undefined ? `  (${distinct} ${group} values)` : ''}`,
         ...table(results, group),
         `  backend    ${info.name} (${info.simd}, ${info.threads} thread${info.threads === 1 ? '' : 's'})`,
         `  time       read+parse ${ms.read} ms, metrics ${ms.metrics} ms`,

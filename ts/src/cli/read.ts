@@ -9,7 +9,7 @@
  * is an error at its line (crates/core/src/io/log/mod.rs, MAX_RECORD).
  */
 import { open, type FileHandle } from 'node:fs/promises';
-import { LogError, LogReader, clean, show } from '../io/log.js';
+import { LogError, LogReader, clean, show, type LogColumns } from '../io/log.js';
 
 export { clean, show };
 
@@ -42,10 +42,15 @@ export class InputError extends Error {
 
 /** The input cannot be read (exit 66): missing, a directory, no permission, an I/O error. */
 export class CannotRead extends Error {
+  /** `cause`: the error, or (from a worker thread) the message already made from it. */
   constructor(
     readonly file: string,
     cause: unknown,
   ) {
+    if (typeof cause === 'string') {
+      super(cause);
+      return;
+    }
     const e = cause as NodeJS.ErrnoException;
     // Node's "ENOENT: no such file or directory, open 'x.csv'" → "no such file or directory (ENOENT)".
     const why = e.code === 'EISDIR' ? 'is a directory' : /^[A-Z]+: ([^,]+)/.exec(e.message)?.[1];
@@ -53,20 +58,21 @@ export class CannotRead extends Error {
   }
 }
 
-/** Group text that is a canonical u32 (no sign, no leading zero): kept as its number. */
-
 /** The columns read (filled by the core's reader at the end; `rows` counts while it reads). */
 export class Columns {
   rows = 0;
   labels: Float64Array = new Float64Array(0);
   scores: Float64Array = new Float64Array(0);
   groups: Uint32Array | undefined;
+  /** Each group id's text when groups are numbered in order of appearance (see LogColumns). */
+  groupNames: string[] | undefined;
 
   /** Takes the columns the core read (they become this object's; nothing is copied). */
-  adopt(c: { labels: Float64Array; scores: Float64Array; groups?: Uint32Array }) {
+  adopt(c: LogColumns) {
     this.labels = c.labels;
     this.scores = c.scores;
     this.groups = c.groups;
+    this.groupNames = c.groupNames;
     this.rows = c.labels.length;
   }
 

@@ -20,6 +20,11 @@ export interface LogColumns {
   scores: Float64Array;
   /** Group ids: the numbers of the file while every group is a canonical u32, else 0, 1, … in order of appearance. */
   groups?: Uint32Array;
+  /**
+   * When the groups are numbered in order of appearance: each id's text (`groupNames[groups[i]]`
+   * is row i's group as the file spells it; bytes that are not UTF-8 become U+FFFD).
+   */
+  groupNames?: string[];
 }
 
 /**
@@ -103,9 +108,10 @@ export class LogReader {
     } catch (e) {
       if (!(e instanceof LogError)) throw e;
     }
-    const [labels, scores, groups] = run('logReaderTake', [this.#id]);
+    const [labels, scores, groups, names] = run('logReaderTake', [this.#id]);
     this.#close();
-    return { labels, scores, ...(groups && { groups }), rows: labels.length, ...(this.#error && { error: this.#error }) };
+    const groupNames = names === undefined ? undefined : (JSON.parse(names) as string[]);
+    return { labels, scores, ...(groups && { groups }), ...(groupNames && { groupNames }), rows: labels.length, ...(this.#error && { error: this.#error }) };
   }
 
   /** Frees the reader without reading on. */

@@ -29,12 +29,18 @@ pub fn log_reader_rows(id: u32) -> Result<u32> {
     readers::with(id, |r| r.rows() as u32)
 }
 
-/// `[labels, scores]` or `[labels, scores, groups]` of the rows read; the reader is freed.
+/// `[labels, scores]`, `[labels, scores, groups]` or, when groups are numbered,
+/// `[labels, scores, groups, names]` (a JSON array of each id's text; bytes that are not UTF-8
+/// become U+FFFD) of the rows read; the reader is freed.
 #[inline]
 pub fn log_reader_take(id: u32) -> Result<Vec<Array>> {
     let c = readers::remove(id)?.into_columns();
     let mut out = vec![Array::F64(c.labels), Array::F64(c.scores)];
     out.extend(c.groups.map(Array::U32));
+    if let Some(names) = c.group_names {
+        let names: Vec<_> = names.iter().map(|n| String::from_utf8_lossy(n)).collect();
+        out.push(Array::Text(serde_json::to_string(&names).expect("strings serialise")));
+    }
     Ok(out)
 }
 

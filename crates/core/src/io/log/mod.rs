@@ -59,6 +59,9 @@ pub struct LogColumns {
     pub scores: Vec<f64>,
     /// Present when the log has a group column.
     pub groups: Option<Vec<u32>>,
+    /// When groups are numbered (some group text is not a canonical u32): each id's text, in id
+    /// order (= order of first appearance). Callers that join several logs renumber by it.
+    pub group_names: Option<Vec<Box<[u8]>>>,
 }
 
 /// A label or score as the syntax found it.
@@ -180,7 +183,15 @@ impl LogReader {
     }
 
     pub fn into_columns(self) -> LogColumns {
-        self.rows.columns
+        let Rows { mut columns, group_ids, .. } = self.rows;
+        columns.group_names = group_ids.map(|ids| {
+            let mut names = vec![Box::<[u8]>::default(); ids.len()];
+            for (text, id) in ids {
+                names[id as usize] = text;
+            }
+            names
+        });
+        columns
     }
 
     pub fn rows(&self) -> usize {
