@@ -121,6 +121,24 @@ trec_eval() {
 }
 step "fixtures: trec_eval (pytrec_eval)" trec_eval
 
+# RecBole's and recmetrics' metric code for python/make_beyond_fixtures.py, installed with
+# --no-deps: their metadata pins what the metrics never use (RecBole old colorlog/colorama,
+# recmetrics pandas < 2, jupyter, plotly, seaborn). What their imports do need is the closure
+# below, pinned: RecBole's package imports texttable, colorlog, colorama and
+# torch.utils.tensorboard (tensorboard); recmetrics/metrics.py imports matplotlib.
+BEYOND=(recbole==1.2.1 recmetrics==0.1.5 texttable==1.7.2 colorlog==6.12.0 colorama==0.4.6
+  tensorboard==2.21.0 tensorboard-data-server==0.7.2 absl-py==2.5.1 grpcio==1.85.3 protobuf==7.36.2
+  markdown==3.11.3 werkzeug==3.1.9 markupsafe==3.0.4 matplotlib==3.11.2 contourpy==1.3.3
+  cycler==0.12.1 fonttools==4.68.0 kiwisolver==1.5.1)
+beyond_oracles() {
+  if "$PY" - "${BEYOND[@]}" <<'PY' 2>/dev/null; then echo "present: recbole, recmetrics"; return; fi
+import importlib.metadata as m, sys
+sys.exit(any(m.version(p.split("==")[0]) != p.split("==")[1] for p in sys.argv[1:]))
+PY
+  "$PY" -m pip --disable-pip-version-check --no-input install -q --no-deps "${BEYOND[@]}"
+}
+step "fixtures: RecBole and recmetrics" beyond_oracles
+
 purelib=$("$PY" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
 for script in python/make_*.py; do
   script=${script#python/}

@@ -21,11 +21,18 @@ function thin(xs, ys) {
   return pts.join(' ');
 }
 
-/** A curve (x, y in [0, 1]) with an optional diagonal. */
-export function curve(title, xLabel, yLabel, xs, ys, diagonal) {
+/**
+ * A curve (x, y in [0, 1]) with an optional diagonal, an optional band (`{ fpr, lower, upper }`:
+ * a shaded area between two curves on the same x) and optional point markers.
+ */
+export function curve(title, xLabel, yLabel, xs, ys, diagonal, band, markers) {
   const diag = diagonal ? `<line x1="${sx(0)}" y1="${sy(0)}" x2="${sx(1)}" y2="${sy(1)}" stroke="#ccc" stroke-dasharray="4"/>` : '';
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}">${frame(title, xLabel, yLabel)}${diag}` +
-    `<polyline fill="none" stroke="#4e79a7" stroke-width="2" points="${thin(xs, ys)}"/></svg>`;
+  const area = band
+    ? `<polygon fill="#4e79a7" fill-opacity="0.2" stroke="none" points="${thin(band.fpr, band.upper)} ${thin([...band.fpr].reverse(), [...band.lower].reverse())}"/>`
+    : '';
+  const dots = markers ? xs.map((x, i) => `<circle cx="${sx(x).toFixed(1)}" cy="${sy(ys[i]).toFixed(1)}" r="3" fill="#4e79a7"/>`).join('') : '';
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}">${frame(title, xLabel, yLabel)}${diag}${area}` +
+    `<polyline fill="none" stroke="#4e79a7" stroke-width="2" points="${thin(xs, ys)}"/>${dots}</svg>`;
 }
 
 /** A histogram of values in [0, 1] in `bins` equal bins. */

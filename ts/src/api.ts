@@ -3,21 +3,42 @@ export { init, availableBackends, setBackend, backendInfo, asyncThreads } from '
 export type { InitOptions, BackendInfo } from './backends/registry.js';
 export type { BackendName } from './backends/types.js';
 export { auc, aucAsync, gauc, gaucAsync, gaucReport, gaucReportAsync, releaseMemory } from './metrics/auc.js';
-export type { AucOptions, GaucOptions, GaucReport, GroupWeighting } from './metrics/auc.js';
+export type { AucOptions, GaucOptions, GaucReport, GroupWeighting, PerGroupAuc } from './metrics/auc.js';
 export {
   rocCurve, rocCurveAsync, prCurve, prCurveAsync, averagePrecision, averagePrecisionAsync, ks, ksAsync, gini, giniAsync,
   logLoss, logLossAsync, binaryStats, binaryStatsAsync,
 } from './metrics/binary.js';
 export type { RocOptions, RocCurve, PrCurve, LogLossOptions, BinaryStatsOptions, BinaryStats } from './metrics/binary.js';
+export { aucInterval, aucIntervalAsync, delongTest, delongTestAsync } from './metrics/uncertainty.js';
+export type { DelongOptions, AucInterval, DelongTest } from './metrics/uncertainty.js';
+export {
+  ctrMetrics, ctrMetricsAsync, normalizedEntropy, normalizedEntropyAsync, calibrationRatio, calibrationRatioAsync, brierScore, brierScoreAsync,
+  reliabilityDiagram, reliabilityDiagramAsync, expectedCalibrationError, expectedCalibrationErrorAsync,
+} from './metrics/calibration.js';
+export type { CtrOptions, CtrMetrics, BinStrategy, ReliabilityOptions, ReliabilityDiagram } from './metrics/calibration.js';
+export { multiclassAuc, multiclassAucAsync, multilabelAuc, multilabelAucAsync } from './metrics/multiclass.js';
+export type { Matrix, AucAverage, MulticlassAucOptions, MultilabelAucOptions } from './metrics/multiclass.js';
 export {
   rankingMetrics, rankingMetricsAsync, precisionAtK, precisionAtKAsync, recallAtK, recallAtKAsync, ndcgAtK, ndcgAtKAsync,
   hitRateAtK, hitRateAtKAsync, f1AtK, f1AtKAsync, mapAtK, mapAtKAsync, mrrAtK, mrrAtKAsync,
 } from './metrics/ranking.js';
-export type { RankingOptions, RankingMetricsOptions, RankingReport, MetricsAtK, RankingGain, EmptyQueryPolicy } from './metrics/ranking.js';
+export type { RankingOptions, RankingMetricsOptions, RankingReport, MetricsAtK, RankingGain, EmptyQueryPolicy, PerQueryScores } from './metrics/ranking.js';
+export {
+  pairedTest, pairedTestAsync, adjustPValues, compareRuns,
+  type PairedTestName, type PairedTestOptions, type PairedTestResult, type CompareRunsOptions, type RunComparison,
+} from './metrics/significance.js';
+export { slicedMetrics, slicedMetricsAsync, type SlicedOptions, type SliceReport } from './metrics/sliced.js';
+export { bootstrap, bootstrapAsync, type BootstrapMetric, type BootstrapOptions, type BootstrapInterval } from './metrics/bootstrap.js';
+export {
+  beyondAccuracy, beyondAccuracyAsync, catalogCoverage, catalogCoverageAsync, novelty, noveltyAsync, averagePopularity, averagePopularityAsync,
+  intraListDiversity, intraListDiversityAsync, exposureGini, exposureGiniAsync,
+  type BeyondAccuracyOptions, type BeyondAccuracyReport, type ItemId, type ItemLists, type ItemTable, type Category,
+} from './metrics/beyond.js';
 export { trecEval, trecEvalAsync, trecMeasures, TrecInputError, type TrecJudgement, type TrecRunEntry, type TrecOptions, type TrecReport, type TrecValue } from './metrics/trec.js';
-export { AucAccumulator, GaucAccumulator, RankingAccumulator } from './metrics/accumulators.js';
+export { AucAccumulator, GaucAccumulator, RankingAccumulator, CalibrationAccumulator } from './metrics/accumulators.js';
 export type {
   AucAccumulatorOptions, AucAccumulatorJSON, RowsJSON, GaucAccumulatorJSON, RankingAccumulatorOptions, RankingAccumulatorJSON,
+  CalibrationAccumulatorOptions, CalibrationAccumulatorJSON, CalibrationReport,
 } from './metrics/accumulators.js';
 export { iou, boxIou } from './metrics/boxes.js';
 export {

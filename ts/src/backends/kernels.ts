@@ -21,13 +21,45 @@ export type TableKernels = {
   logLoss: (labels: Uint8Array, probs: Scores, weights: Opt<Float64Array>, eps: number) => Float64Array;
   /** `[tp, fp, tn, fn, accuracy, precision, recall, f1]`. */
   binaryStats: (labels: Uint8Array, scores: Scores, weights: Opt<Float64Array>, threshold: number) => Float64Array;
+  /** `[auc, variance, stdError, lower, upper]`. */
+  delongAuc: (labels: Uint8Array, scores: Scores, level: number) => Float64Array;
+  /** `[aucA, aucB, varianceA, varianceB, covariance, difference, variance, stdError, lower, upper, z, pValue]`. */
+  delongTest: (labels: Uint8Array, scoresA: Scores, scoresB: Scores, level: number) => Float64Array;
+  /** `[logLoss, normalizedEntropy, calibration, brier, baseRate, meanPrediction, Σw, Σw·y, Σw·p, Σw·ℓ, Σw·(y − p)²]`. */
+  ctrMetrics: (labels: Uint8Array, probs: Scores, weights: Opt<Float64Array>, eps: number) => Float64Array;
+  /** `[ece, edges… (bins + 1), rows… , weight…, Σw·p…, Σw·y… (bins each)]`. */
+  reliability: (labels: Uint8Array, probs: Scores, weights: Opt<Float64Array>, bins: number, strategy: string) => Float64Array;
+  /** `[value]`, or one AUC per class with average `'none'`. */
+  multiclassAuc: (labels: Uint32Array, scores: Scores, classes: number, multiClass: string, average: string, weights: Opt<Float64Array>) => Float64Array;
+  /** `[value]`, or one AUC per class with average `'none'`. */
+  multilabelAuc: (labels: Uint8Array, scores: Scores, classes: number, average: string, weights: Opt<Float64Array>) => Float64Array;
   /** `[queries, emptyQueries, then per k: precision, recall, ndcg, hitRate, f1, map, mrr]`. */
   rankingMetrics: (relevance: Float64Array, scores: Scores, groups: Opt<Uint32Array>, ks: Uint32Array, gain: string, emptyQueries: string) => Float64Array;
   /** `bins` positive weights, then `bins` negative weights. */
   aucHistogram: (labels: Uint8Array, scores: Scores, weights: Opt<Float64Array>, lo: number, hi: number, bins: number) => Float64Array;
   /** `[value, errorBound]`. */
   aucFromHistogram: (positives: Float64Array, negatives: Float64Array) => Float64Array;
+  /** `[queries, group id of each…, 1 if empty else 0 each…, per query per k: precision, recall, ndcg, hitRate, f1, ap, rr]`. */
+  rankingPerQuery: (relevance: Float64Array, scores: Scores, groups: Opt<Uint32Array>, ks: Uint32Array, gain: string) => Float64Array;
+  /** `[groups, id of each…, AUC of each…, positives of each…, negatives of each…]`. */
+  gaucPerGroup: (labels: Uint8Array, scores: Scores, groups: Uint32Array) => Float64Array;
+  /** `[statistic, pValue, effectSize, n, …]` then t `[meanDifference, df]`, wilcoxon `[rPlus, rMinus, z, nonzero, method]`, randomization `[permutations, extreme]`. */
+  pairedTest: (test: string, a: Float64Array, b: Float64Array, params: Float64Array) => Float64Array;
+  /** `[slices, then per slice: id, rows, positives, each metric's value…]`; `metrics` names joined by commas, `config` `weighting,gain,emptyQueries`. */
+  sliced: (metrics: string, labels: Float64Array, scores: Scores, slices: Uint32Array, groups: Opt<Uint32Array>, weights: Opt<Float64Array>, config: string, eps: number) => Float64Array;
+  /** `[estimate, lower, upper, stdError, used, value of each resample…]`; `config` `sampling,method,weighting,gain,emptyQueries`, `params` `[resamples, level, seed, eps]`. */
+  bootstrap: (metric: string, labels: Float64Array, scores: Scores, groups: Opt<Uint32Array>, weights: Opt<Float64Array>, config: string, params: Float64Array) => Float64Array;
+  /**
+   * `[lists, recommendations, distinctItems, catalogSize, coverage, gini, novelty, arp, ild, emptyLists, shortLists]` (NaN: not
+   * computed) of CSR lists `items`/`offsets`; features keyed by `featureItems`: categories (CSR) or else `embeddings`
+   * (`width` columns); `params` `[catalogSize, users, width]`, NaN for none.
+   */
+  beyondAccuracy: (
+    items: Uint32Array, offsets: Uint32Array, catalog: Opt<Uint32Array>, popularItems: Opt<Uint32Array>, counts: Opt<Float64Array>,
+    featureItems: Opt<Uint32Array>, categoryOffsets: Opt<Uint32Array>, categories: Opt<Uint32Array>, embeddings: Scores, distance: string, params: Float64Array,
+  ) => Float64Array;
   /** Row-major N × M. */
+  adjustPValues: (pValues: Float64Array, method: string) => Float64Array;
   boxIou: (boxesA: Float64Array, boxesB: Float64Array, offset: number) => Float64Array;
   /**
    * trec_eval's measures (crates/core/src/metrics/trec.rs): query and document ids numbered in
@@ -67,6 +99,8 @@ export type TableKernels = {
   /** `[labels, scores, groups?]` of the rows read; frees the reader. */
   logReaderTake: (id: number) => [Float64Array, Float64Array] | [Float64Array, Float64Array, Uint32Array] | [Float64Array, Float64Array, Uint32Array, string];
   logReaderDispose: (id: number) => void;
+  /** `[logLoss, normalizedEntropy, calibration, brier, baseRate, meanPrediction, ece]` of merged sums: `sums` = `[Σw, Σw·y, Σw·p, Σw·ℓ, Σw·(y − p)²]`, `bins` = per-bin weight, Σw·p, Σw·y (thirds). */
+  calibrationFromSums: (sums: Float64Array, bins: Float64Array) => Float64Array;
   simdLevel: () => string;
   threads: () => number;
   releaseMemory: () => void;
@@ -78,11 +112,12 @@ export type TableKernels = {
  */
 export const kernelTable = {
   auc: 'async', gauc: 'async', rocCurve: 'async', prCurve: 'async', averagePrecision: 'async', ks: 'async',
-  logLoss: 'async', binaryStats: 'async', rankingMetrics: 'async', aucHistogram: 'async', aucFromHistogram: 'async',
-  boxIou: 'async', trecEval: 'async', loss: 'async', op: 'async', matmul: 'async', attention: 'async', layerForward: 'async',
+  logLoss: 'async', binaryStats: 'async', delongAuc: 'async', delongTest: 'async', ctrMetrics: 'async', reliability: 'async',
+  multiclassAuc: 'async', multilabelAuc: 'async', rankingMetrics: 'async', aucHistogram: 'async', aucFromHistogram: 'async',
+  rankingPerQuery: 'async', gaucPerGroup: 'async', pairedTest: 'async', sliced: 'async', bootstrap: 'async', beyondAccuracy: 'async', boxIou: 'async', trecEval: 'async', loss: 'async', op: 'async', matmul: 'async', attention: 'async', layerForward: 'async',
   optimizerStateSlots: 'sync', optimizerStep: 'sync', layerCreate: 'sync', layerDispose: 'sync', layerCount: 'sync',
   readSafetensors: 'sync', logReaderCreate: 'sync', logReaderFeed: 'sync', logReaderRows: 'sync', logReaderTake: 'sync', logReaderDispose: 'sync',
-  simdLevel: 'sync', threads: 'sync', releaseMemory: 'sync',
+  adjustPValues: 'sync', calibrationFromSums: 'sync', simdLevel: 'sync', threads: 'sync', releaseMemory: 'sync',
 } as const satisfies { [K in keyof TableKernels]: 'async' | 'sync' };
 
 export type TableName = keyof typeof kernelTable;

@@ -23,15 +23,17 @@ import { backendInfo, init, type GroupWeighting } from '../index.js';
 import { stat } from 'node:fs/promises';
 import { CannotRead, InputError, clean, show, type InputFormat } from './read.js';
 import { UsageError, parseCommand } from './usage.js';
-import { BINARY, DEFAULT_METRICS, RANKING, compute, table, type MetricName } from './metrics.js';
+import { BINARY, DEFAULT_METRICS, RANKING, compute, intervalTable, intervals, sliceTable, slices, table, type MetricName } from './metrics.js';
 import { listParts, readPart, readParts, type Part } from './parts.js';
 import { trec } from './trec.js';
+import { compare, usage as compareUsage } from './compare.js';
 
 const usage = `reckit: metrics of a prediction log (AUC, GAUC, log loss, ranking metrics)
 
 usage: reckit eval <file.csv|.tsv|.jsonl|.parquet|.arrow> [options]
        reckit eval <directory|glob|file...> [options]   a partitioned log, parts read in parallel
        reckit trec <qrels> <run> [-q] [-m measure]...
+       reckit compare <a.csv> <b.csv> [options]   model B against model A (reckit compare --help)
        reckit help | --help | -h      this text (also: reckit eval --help)
        reckit --version | -v          the version
 
@@ -41,6 +43,8 @@ commands:
                          path order; names starting with . or _ skipped), a glob ('logs/*.csv')
                          or several files are read in parallel and evaluated as one log
   trec <qrels> <run>     trec_eval's measures of a TREC run, printed as trec_eval prints them
+  compare <a> <b>        each metric for two models on the same rows, B − A with its 95% CI
+                         and p-value (DeLong for AUC, paired tests over users for the rest)
   help                   print this text
 
 options of eval (each one checked before the file is opened):
@@ -50,8 +54,15 @@ options of eval (each one checked before the file is opened):
                          (default: user_id if the file has it, otherwise no groups)
   --k <list>             ranking cut-offs, integers 1 to 4294967295 (default: 10), e.g. --k 5,10,20
   --metrics <list>       any of ${[...BINARY, ...RANKING].join(',')}
+                         (ne: normalized entropy, log loss ÷ entropy of the base rate; calibration:
+                         Σ predicted ÷ Σ observed)
                          (default: ${DEFAULT_METRICS.join(',')})
   --weighting <mode>     GAUC's group weights: impressions, clicks or uniform (default: impressions)
+  --ci                   add 95% bootstrap intervals (BCa) of every metric but AP and KS: rows
+                         within each class for AUC, whole groups for GAUC and ranking metrics
+  --resamples <n>        bootstrap resamples for --ci (default: 1000)
+  --seed <n>             the bootstrap's seed, an integer (default: 0): same seed, same intervals
+  --by <column>          also print the metrics per value of this column (country, device, …)
   --input <format>       csv, tsv or jsonl (default: from the extension: .tsv, .jsonl/.ndjson, else csv)
                          (Parquet and Arrow IPC files are recognised by their first bytes
                          or extension: .parquet, .pq, .arrow, .arrows, .feather, .ipc)
@@ -89,7 +100,7 @@ function version(): string {
 /** The largest K: the core takes cut-offs as u32. */
 const MAX_K = 0xffffffff;
 
-const COMMANDS = ['eval', 'trec', 'help'];
+const COMMANDS = ['eval', 'trec', 'compare', 'help'];
 
 /** Each string option's example value, for "--k needs a value, e.g. --k 5,10". */
 const EXAMPLES: Record<string, string> = {
@@ -102,6 +113,9 @@ const EXAMPLES: Record<string, string> = {
   input: 'jsonl',
   format: 'json',
   workers: '2',
+  resamples: '200',
+  seed: '7',
+  by: 'country',
 };
 
 const OPTIONS = {
@@ -114,6 +128,10 @@ const OPTIONS = {
   input: { type: 'string' },
   format: { type: 'string', default: 'table' },
   workers: { type: 'string' },
+  ci: { type: 'boolean' },
+  resamples: { type: 'string' },
+  seed: { type: 'string' },
+  by: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -195,7 +213,16 @@ function options(argv: string[]) {
   if (k.some((s) => !/^\d{1,10}$/.test(s) || Number(s) < 1 || Number(s) > MAX_K)) {
     throw new UsageError(`--k must be positive integers up to ${MAX_K}, e.g. 5,10,20; got ${show(values.k)}`);
   }
-  for (const name of ['label', 'score', 'group'] as const) {
+  const integer = (name: 'resamples' | 'seed', fallback: number, min: number, max: number) => {
+    const v = values[name];
+    if (v === undefined) return fallback;
+    if (!/^\d{1,16}$/.test(v) || +v < min || +v > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max}; got ${show(v)}`);
+    return +v;
+  };
+  const resamples = integer('resamples', 1000, 1, 1_000_000);
+  const seed = integer('seed', 0, 0, Number.MAX_SAFE_INTEGER);
+  if ((values.resamples !== undefined || values.seed !== undefined) && !values.ci) throw new UsageError('--resamples and --seed set the bootstrap of --ci; add --ci');
+  for (const name of ['label', 'score', 'group', 'by'] as const) {
     if (values[name] !== undefined && values[name]!.trim() === '') throw new UsageError(`--${name} must name a column; got ${show(values[name])}`);
   }
   const all = [...BINARY, ...RANKING] as MetricName[];
@@ -206,6 +233,8 @@ function options(argv: string[]) {
   const metrics = values.metrics === undefined ? DEFAULT_METRICS : values.metrics.split(',').map((m) => oneOf('metrics', m.trim().toLowerCase(), all));
   return {
     files: positionals.slice(1),
+    ci: values.ci ? { resamples, seed } : undefined,
+    by: values.by,
     workers: values.workers === undefined ? cores : +values.workers,
     names: { label: values.label, score: values.score, group: values.group ?? 'user_id', groupRequired: values.group !== undefined },
     k: [...new Set(k.map(Number))].sort((a, b) => a - b),
@@ -234,6 +263,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   if (argv[0] === 'trec') return trec(argv.slice(1), usage);
+  if (argv[0] === 'compare') return compare(argv.slice(1));
   const o = parseCommand(() => options(argv), usage);
   if (typeof o === 'number') return o;
   if (o === 'version') {
@@ -277,6 +307,20 @@ async function main(argv: string[]): Promise<number> {
   const format = parts > 1 ? `${data.format}, ${parts} parts` : data.format;
   const view = { labels: data.labels, scores: data.scores, groups: data.groups };
   const results = compute(view, o.metrics, o.k, o.weighting);
+  const ci = o.ci && intervals(view, results, { ...o.ci, weighting: o.weighting });
+  let sliced;
+  if (o.by !== undefined && !failure) {
+    // The slice column: the same input read again with it as the group column (each reader
+    // keeps one id column; a second read costs its time, and only with --by).
+    const options = { names: { label: o.names.label, score: o.names.score, group: o.by, groupRequired: true }, input: o.input };
+    const files = await listParts(o.files);
+    const by = files.length === 1 ? await readPart(files[0], options) : await readParts(files, options, o.workers);
+    if (by.failure) {
+      console.error(`reckit: ${new InputError(by.failure.file, by.failure.line, by.failure.column, by.failure.problem).message}`);
+      return 65;
+    }
+    sliced = slices(view, results, { ids: by.groups!, names: by.groupNames }, o.weighting);
+  }
   const t2 = performance.now();
   const info = backendInfo();
   const group = data.groups ? o.names.group : undefined;
@@ -287,7 +331,10 @@ async function main(argv: string[]): Promise<number> {
   // The error first (stderr), then the metrics of the rows before it, marked partial.
   if (failure) console.error(`reckit: ${failure.message}`);
   if (o.format === 'json') {
-    const out = { file, format: data.format, ...(parts > 1 && { parts }), rows: data.rows, group: group ?? null, groups: group ? distinct ?? null : null, ...results, backend: info, ms, ...(partial && { partial }) };
+    const out = {
+      file, format: data.format, ...(parts > 1 && { parts }), rows: data.rows, group: group ?? null, groups: group ? distinct ?? null : null, ...results,
+      ...(ci && { ci }), ...(sliced && { by: o.by, slices: sliced }), backend: info, ms, ...(partial && { partial }),
+    };
     console.log(JSON.stringify(out, null, 2));
   } else {
     console.log(
@@ -296,6 +343,8 @@ async function main(argv: string[]): Promise<number> {
         `reckit eval ${file} (${format})`,
         `  rows       ${data.rows}${group && distinct !== undefined ? `  (${distinct} ${group} values)` : ''}`,
         ...table(results, group),
+        ...(ci ? intervalTable(results, ci, group) : []),
+        ...(sliced ? sliceTable(o.by!, sliced, results) : []),
         `  backend    ${info.name} (${info.simd}, ${info.threads} thread${info.threads === 1 ? '' : 's'})`,
         `  time       read+parse ${ms.read} ms, metrics ${ms.metrics} ms`,
       ].join('\n'),

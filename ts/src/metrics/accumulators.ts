@@ -13,6 +13,7 @@ import { run, runAsync } from '../backends/call.js';
 import { auc, aucArgs, aucAsync, gaucReport, gaucReportAsync, type GaucOptions, type GaucReport } from './auc.js';
 import { rankingMetrics, rankingMetricsAsync, rankingOptions, type RankingMetricsOptions, type RankingReport } from './ranking.js';
 import { ARROW, GroupIds, Labels, NumberArray, fromArrow, isArrowVector, toGroups, toScores, toWeights } from '../arguments.js';
+import { ctrArgs, toDiagram, type CtrMetrics, type ReliabilityDiagram } from './calibration.js';
 
 type Column = Uint8Array | Float32Array | Float64Array;
 
@@ -394,6 +395,98 @@ export class RankingAccumulator {
     const a = new RankingAccumulator(json.options);
     a.#rows = Rows.fromJSON(json, 'f64');
     a.#grouped = json.labels.length ? json.groups !== undefined : undefined;
+    return a;
+  }
+}
+
+export interface CalibrationAccumulatorOptions {
+  /** Equal-width bins of the reliability diagram over [0, 1]: 1 to 65,536, default 10. */
+  bins?: number;
+  /** The log loss's probability clip, default 1e-15 (as `ctrMetrics`). */
+  eps?: number;
+}
+
+export type CalibrationAccumulatorJSON = {
+  type: 'CalibrationAccumulator';
+  bins: number;
+  eps: number;
+  /** `[Σw, Σw·y, Σw·p, Σw·ℓ, Σw·(y − p)²]`. */
+  sums: number[];
+  /** Per bin: rows, then Σw, Σw·p and Σw·y (`bins` each). */
+  binSums: number[];
+};
+
+export interface CalibrationReport extends CtrMetrics {
+  /** The reliability diagram with uniform bins, and its ECE. */
+  reliability: ReliabilityDiagram;
+}
+
+/**
+ * The CTR calibration metrics (`ctrMetrics`: log loss, NE, calibration ratio, Brier) and the
+ * uniform-bin reliability diagram with its ECE (`reliabilityDiagram`) over batches and shards,
+ * in memory that does not grow with the rows: it keeps the weighted sums these are ratios of
+ * (Σw, Σw·y, Σw·p, Σw·ℓ, Σw·(y − p)², and per bin the rows, Σw, Σw·p, Σw·y), which merge by
+ * addition. Results equal the one-shot functions on the concatenated rows up to the order of
+ * the additions (about 1e-15 relative). Equal-mass (quantile) bins depend on every row: keep
+ * the rows (an `AucAccumulator` in exact mode keeps them) and call `reliabilityDiagram`.
+ */
+export class CalibrationAccumulator {
+  readonly bins: number;
+  readonly eps: number;
+  #sums = new Float64Array(5);
+  #binSums: Float64Array;
+
+  constructor(options: CalibrationAccumulatorOptions = {}) {
+    this.bins = options.bins ?? 10;
+    this.eps = options.eps ?? 1e-15;
+    if (!Number.isInteger(this.bins) || this.bins < 1 || this.bins > 65536) throw new RangeError(`bins: is ${this.bins}; it must be an integer in [1, 65536]`);
+    if (!(this.eps >= 0 && this.eps < 0.5)) throw new RangeError(`eps: is ${this.eps}; it must be in [0, 0.5)`);
+    this.#binSums = new Float64Array(4 * this.bins);
+  }
+
+  /** Rows seen. */
+  get count(): number {
+    return this.#binSums.subarray(0, this.bins).reduce((a, b) => a + b, 0);
+  }
+
+  /** Adds a batch of labels and predicted probabilities (its sums: the arrays are not kept). */
+  update(labels: Labels, probs: NumberArray, options: { weights?: NumberArray } = {}): this {
+    const [l, p, w] = ctrArgs(labels, probs, { weights: options.weights, eps: this.eps });
+    const ctr = run('ctrMetrics', [l, p, w, this.eps]);
+    const table = run('reliability', [l, p, w, this.bins, 'uniform']);
+    this.#sums.forEach((_, k) => (this.#sums[k] += ctr[6 + k]));
+    this.#binSums.forEach((_, k) => (this.#binSums[k] += table[2 + this.bins + k]));
+    return this;
+  }
+
+  /** Adds another accumulator's sums (same bins and eps). */
+  merge(other: CalibrationAccumulator): this {
+    sameKind(this, other, this.bins !== other.bins || this.eps !== other.eps ? 'bins or eps' : '');
+    other.#sums.forEach((v, k) => (this.#sums[k] += v));
+    other.#binSums.forEach((v, k) => (this.#binSums[k] += v));
+    return this;
+  }
+
+  /** The metrics of everything seen (NaN before any row). */
+  compute(): CalibrationReport {
+    const r = run('calibrationFromSums', [this.#sums, this.#binSums.slice(this.bins)]);
+    const edges = Array.from({ length: this.bins + 1 }, (_, k) => (k === this.bins ? 1 : k * (1 / this.bins)));
+    return {
+      logLoss: r[0], normalizedEntropy: r[1], calibration: r[2], brier: r[3], baseRate: r[4], meanPrediction: r[5],
+      reliability: toDiagram(Float64Array.of(r[6], ...edges, ...this.#binSums), this.bins),
+    };
+  }
+
+  toJSON(): CalibrationAccumulatorJSON {
+    return { type: 'CalibrationAccumulator', bins: this.bins, eps: this.eps, sums: Array.from(this.#sums), binSums: Array.from(this.#binSums) };
+  }
+
+  static fromJSON(json: CalibrationAccumulatorJSON): CalibrationAccumulator {
+    checkType(json, 'CalibrationAccumulator');
+    const a = new CalibrationAccumulator({ bins: json.bins, eps: json.eps });
+    if (json.sums.length !== 5 || json.binSums.length !== 4 * a.bins) throw new RangeError('fromJSON: sums of the wrong length for bins');
+    a.#sums.set(json.sums);
+    a.#binSums.set(json.binSums);
     return a;
   }
 }

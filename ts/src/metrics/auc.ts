@@ -20,9 +20,23 @@ export interface GaucOptions {
   weighting?: GroupWeighting;
   /** Explicit weight per group id (a Map or a plain object); replaces `weighting`. */
   groupWeights?: Map<unknown, number> | Record<string, number>;
+  /** Also return each group's AUC (`report.perGroup`), for paired tests and intervals. */
+  perGroup?: boolean;
+}
+
+/** Each group's AUC and class counts. */
+export interface PerGroupAuc {
+  /** Each group's id as given (in key order: ascending for integer typed arrays, order of first appearance otherwise). */
+  ids: unknown[];
+  /** The group's AUC; NaN for a single-class group (GAUC skips it). */
+  auc: Float64Array;
+  positives: Uint32Array;
+  negatives: Uint32Array;
 }
 
 export interface GaucReport {
+  /** Each group's AUC, when asked for with `perGroup: true`. */
+  perGroup?: PerGroupAuc;
   /** Σ_g w_g·AUC_g / Σ_g w_g over groups with both classes (NaN when there is none). */
   value: number;
   /** Groups that had both classes and were averaged. */
@@ -80,6 +94,16 @@ function gaucArgs(labels: Labels, scores: NumberArray, groups: GroupIds, options
 
 const report = (r: ArrayLike<number>): GaucReport => ({ value: r[0], groups: r[1], skippedGroups: r[2] });
 
+function toPerGroup(g: GroupKeys, v: Float64Array): PerGroupAuc {
+  const n = v[0];
+  return {
+    ids: Array.from(v.subarray(1, 1 + n), (key) => g.nameOf(key)),
+    auc: v.slice(1 + n, 1 + 2 * n),
+    positives: Uint32Array.from(v.subarray(1 + 2 * n, 1 + 3 * n)),
+    negatives: Uint32Array.from(v.subarray(1 + 3 * n, 1 + 4 * n)),
+  };
+}
+
 /**
  * Group AUC with its counts: `Σ_g w_g·AUC_g / Σ_g w_g` over the groups (users, queries) that
  * have both a positive and a negative; single-class groups are skipped and counted.
@@ -94,7 +118,8 @@ const report = (r: ArrayLike<number>): GaucReport => ({ value: r[0], groups: r[1
  */
 export function gaucReport(labels: Labels, scores: NumberArray, groups: GroupIds, options: GaucOptions = {}): GaucReport {
   const { g, args } = gaucArgs(labels, scores, groups, options);
-  return report(run('gauc', args, g));
+  const r = report(run('gauc', args, g));
+  return options.perGroup === true ? { perGroup: toPerGroup(g, run('gaucPerGroup', [args[0], args[1], args[2]], g)), ...r } : r;
 }
 
 /** The value of {@link gaucReport}. */
@@ -105,7 +130,8 @@ export function gauc(labels: Labels, scores: NumberArray, groups: GroupIds, opti
 /** {@link gaucReport} off the calling thread. */
 export async function gaucReportAsync(labels: Labels, scores: NumberArray, groups: GroupIds, options: GaucOptions = {}): Promise<GaucReport> {
   const { g, args } = gaucArgs(labels, scores, groups, options);
-  return report(await runAsync('gauc', args, g));
+  const r = report(await runAsync('gauc', args, g));
+  return options.perGroup === true ? { perGroup: toPerGroup(g, await runAsync('gaucPerGroup', [args[0], args[1], args[2]], g)), ...r } : r;
 }
 
 /** {@link gauc} off the calling thread. */

@@ -22,6 +22,21 @@ export interface RankingOptions {
 export interface RankingMetricsOptions extends RankingOptions {
   /** One K or several. */
   k: number | number[];
+  /** Also return each query's values (`report.perQuery`), for paired tests and intervals. */
+  perQuery?: boolean;
+}
+
+/** Each query's own values: what the means average. */
+export interface PerQueryScores {
+  /**
+   * Each query's id as given in `groups` (in key order: ascending for integer typed arrays,
+   * order of first appearance otherwise; one query `0` without groups).
+   */
+  ids: unknown[];
+  /** Whether the query has no relevant item (its values are 0; left out of the means with `emptyQueries: 'skip'`). */
+  empty: boolean[];
+  /** `at[k].ndcg[q]`: query q's NDCG@k; `map` holds each query's AP@k and `mrr` its reciprocal rank. */
+  at: Record<number, Record<keyof MetricsAtK, Float64Array>>;
 }
 
 /** Means over queries at one K. */
@@ -36,6 +51,8 @@ export interface MetricsAtK {
 }
 
 export interface RankingReport {
+  /** Each query's values, when asked for with `perQuery: true`. */
+  perQuery?: PerQueryScores;
   /** Queries in the input. */
   queries: number;
   /** Queries without a relevant item (scored 0 or skipped, per `emptyQueries`). */
@@ -77,7 +94,22 @@ function rankingArgs(labels: NumberArray, scores: NumberArray, options: RankingM
     g = toGroups(options.groups, rel.length);
   }
   const { ks, gain, empty } = rankingOptions(options);
-  return { ks, args: [rel, s, g?.keys, ks, gain, empty] as [Float64Array, Scores, Uint32Array | undefined, Uint32Array, string, string] };
+  const perQuery = options.perQuery === true ? ([rel, s, g?.keys, ks, gain] as const) : undefined;
+  return { ks, g, perQuery, args: [rel, s, g?.keys, ks, gain, empty] as [Float64Array, Scores, Uint32Array | undefined, Uint32Array, string, string] };
+}
+
+function toPerQuery(ks: Uint32Array, g: GroupKeys | undefined, v: Float64Array): PerQueryScores {
+  const q = v[0];
+  const keys = v.subarray(1, 1 + q);
+  const ids = Array.from(keys, (key) => (g ? g.nameOf(key) : key));
+  const empty = Array.from(v.subarray(1 + q, 1 + 2 * q), (e) => e === 1);
+  const values = v.subarray(1 + 2 * q);
+  const width = ks.length * 7;
+  const at: PerQueryScores['at'] = {};
+  ks.forEach((k, j) => {
+    at[k] = Object.fromEntries(NAMES.map((name, m) => [name, Float64Array.from({ length: q }, (_, i) => values[i * width + j * 7 + m])])) as Record<keyof MetricsAtK, Float64Array>;
+  });
+  return { ids, empty, at };
 }
 
 function toReport(ks: Uint32Array, v: Float64Array): RankingReport {
@@ -104,14 +136,16 @@ function toReport(ks: Uint32Array, v: Float64Array): RankingReport {
  *   not an integer ≥ 1, groups of the wrong length, an unknown gain or emptyQueries option.
  */
 export function rankingMetrics(labels: NumberArray, scores: NumberArray, options: RankingMetricsOptions): RankingReport {
-  const { ks, args } = rankingArgs(labels, scores, options);
-  return toReport(ks, run('rankingMetrics', args));
+  const { ks, g, perQuery, args } = rankingArgs(labels, scores, options);
+  const report = toReport(ks, run('rankingMetrics', args));
+  return perQuery ? { perQuery: toPerQuery(ks, g, run('rankingPerQuery', [...perQuery])), ...report } : report;
 }
 
 /** {@link rankingMetrics} off the calling thread. */
 export async function rankingMetricsAsync(labels: NumberArray, scores: NumberArray, options: RankingMetricsOptions): Promise<RankingReport> {
-  const { ks, args } = rankingArgs(labels, scores, options);
-  return toReport(ks, await runAsync('rankingMetrics', args));
+  const { ks, g, perQuery, args } = rankingArgs(labels, scores, options);
+  const report = toReport(ks, await runAsync('rankingMetrics', args));
+  return perQuery ? { perQuery: toPerQuery(ks, g, await runAsync('rankingPerQuery', [...perQuery])), ...report } : report;
 }
 
 type Metric = keyof MetricsAtK;

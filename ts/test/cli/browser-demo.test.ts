@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
-import { auc, averagePrecision, gaucReport, init, logLoss, rankingMetrics, rocCurve } from 'reckit';
+import { auc, aucInterval, averagePrecision, ctrMetrics, gaucReport, init, logLoss, rankingMetrics, reliabilityDiagram, rocCurve } from 'reckit';
 import holdout from '../../../data/models/holdout.json';
 
 let server: ViteDevServer;
@@ -51,7 +51,18 @@ test('the browser demo computes the Node results in wasm-threads and scores the 
     logLoss: logLoss(labels, scores), averagePrecision: averagePrecision(labels, scores),
     perUserAuc: g.groups, rocPoints: rocCurve(labels, scores).fpr.length,
   };
+  const ctr = ctrMetrics(labels, scores);
+  Object.assign(want, { normalizedEntropy: ctr.normalizedEntropy, calibration: ctr.calibration, ece: reliabilityDiagram(labels, scores, { bins: 10 }).ece });
   for (const [k, v] of Object.entries(want)) expect(Math.abs(got[k] - v), k).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(v)));
+  const ci = aucInterval(labels, scores);
+  for (const [i, x] of [ci.lower, ci.upper].entries()) expect(Math.abs(got.aucInterval[i] - x)).toBeLessThanOrEqual(1e-12);
+  // The ROC band: 101 points, lower ≤ upper, ending at (1, 1), narrow for 100000 rows.
+  const { lower, upper } = got.band as { lower: number[]; upper: number[] };
+  expect([lower.length, upper.length]).toEqual([101, 101]);
+  expect(lower.every((l, i) => l <= upper[i])).toBe(true);
+  expect([lower[100], upper[100]]).toEqual([1, 1]);
+  expect(upper[50] - lower[50]).toBeGreaterThan(0);
+  expect(upper[50] - lower[50]).toBeLessThan(0.05);
   const ranking = rankingMetrics(labels, scores, { groups: users, k: 10 }).at[10];
   for (const [k, v] of Object.entries(ranking)) expect(Math.abs(got.ranking[k] - v), `ranking ${k}`).toBeLessThanOrEqual(1e-12);
   // The DIN trained in PyTorch: as in ts/test/demo.test.ts (ulp-level tie splits aside).

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { expect, test } from 'vitest';
-import { auc, averagePrecision, gaucReport, init, ks, logLoss, rankingMetrics } from 'reckit';
+import { auc, averagePrecision, brierScore, calibrationRatio, gaucReport, init, ks, logLoss, normalizedEntropy, rankingMetrics } from 'reckit';
 import expected from '../../../data/sample.expected.json';
 
 const cli = (...args: string[]) => spawnSync('node', ['dist/cli/index.js', ...args], { encoding: 'utf8' });
@@ -32,7 +32,7 @@ function expectNear(got: unknown, want: unknown, path: string) {
 
 test('eval --format json equals the library (and sklearn) on the sample', async () => {
   await init();
-  const out = json('eval', 'data/sample.csv', '--k', '5,10,20', '--metrics', 'auc,gauc,logloss,ap,ks,ndcg,recall,precision,hitrate,f1,map,mrr');
+  const out = json('eval', 'data/sample.csv', '--k', '5,10,20', '--metrics', 'auc,gauc,logloss,ne,calibration,brier,ap,ks,ndcg,recall,precision,hitrate,f1,map,mrr');
   expect(out.rows).toBe(expected.rows);
   expect(Math.abs(out.auc - expected.auc)).toBeLessThanOrEqual(1e-12);
   expect(Math.abs(out.gauc - expected.gauc_impressions)).toBeLessThanOrEqual(1e-12);
@@ -40,6 +40,7 @@ test('eval --format json equals the library (and sklearn) on the sample', async 
   expect([out.gauc, out.gaucGroups, out.skippedGroups, out.groups]).toEqual([g.value, g.groups, g.skippedGroups, g.groups + g.skippedGroups]);
   expect(out.auc).toBe(auc(labels, scores));
   expect(out.logLoss).toBe(logLoss(labels, scores));
+  expect([out.normalizedEntropy, out.calibration, out.brier]).toEqual([normalizedEntropy(labels, scores), calibrationRatio(labels, scores), brierScore(labels, scores)]);
   expect(out.averagePrecision).toBe(averagePrecision(labels, scores));
   expect(out.ks).toBe(ks(labels, scores));
   const r = rankingMetrics(labels, scores, { groups: users, k: [5, 10, 20] });
@@ -53,12 +54,14 @@ test('eval prints the documented table for the sample (the README main command)'
   expect(r.status).toBe(0);
   expect(r.stderr).toBe(''); // no progress bar when stderr is not a terminal
   const lines = r.stdout.trim().split('\n');
-  expect(lines.slice(0, 12)).toEqual([
+  expect(lines.slice(0, 14)).toEqual([
     'reckit eval data/sample.csv (csv)',
     '  rows       100000  (2000 user_id values)',
     '  AUC        0.749824',
     '  GAUC       0.687780  (impressions by user_id; 1291 groups, 709 single-class skipped)',
     '  log loss   0.235300',
+    '  NE         0.892427  (log loss ÷ entropy of the base rate)',
+    '  calibration 0.854023  (Σ predicted ÷ Σ observed)',
     '  ranking    by user_id: 2000 queries, 709 without a relevant row (scored 0)',
     '                    @10',
     '    ndcg       0.300736',
@@ -67,7 +70,7 @@ test('eval prints the documented table for the sample (the README main command)'
     '    mrr        0.309353',
     expect.stringMatching(/^ {2}backend {4}native \(\w+, \d threads?\)$/),
   ]);
-  expect(lines[12]).toMatch(/^ {2}time {7}read\+parse [\d.]+ ms, metrics [\d.]+ ms$/);
+  expect(lines[14]).toMatch(/^ {2}time {7}read\+parse [\d.]+ ms, metrics [\d.]+ ms$/);
 });
 
 test('string group ids give the same results as numeric ones; JSON Lines the same as CSV', () => {
@@ -300,7 +303,7 @@ test('usage errors are one plain line, never parseArgs text; exit 2', () => {
     [['eval', 'data/sample.csv', '--help=yes'], 'reckit: --help takes no value'],
     [['evl', 'data/sample.csv'], 'reckit: unknown command "evl"; did you mean "eval"?'],
     [['hlep'], 'reckit: unknown command "hlep"; did you mean "help"?'],
-    [['frobnicate'], 'reckit: unknown command "frobnicate" (commands: eval, trec, help; see reckit --help)'],
+    [['frobnicate'], 'reckit: unknown command "frobnicate" (commands: eval, trec, compare, help; see reckit --help)'],
     [['eval'], 'reckit: eval needs a file, e.g. reckit eval data/sample.csv'],
     [['--k', '5'], 'reckit: no command given; expected reckit eval <file> (see reckit --help)'],
   ];

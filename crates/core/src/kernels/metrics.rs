@@ -92,3 +92,106 @@ pub fn auc_from_histogram(positives: &[f64], negatives: &[f64]) -> Result<Vec<f6
 pub fn box_iou(boxes_a: &[f64], boxes_b: &[f64], offset: f64) -> Result<Vec<f64>> {
     m::box_iou(boxes_a, boxes_b, offset)
 }
+
+/// `[estimate, lower, upper, stdError, used, value of each resample…]`. `config`:
+/// `sampling,method,weighting,gain,emptyQueries`; `params`: `[resamples, level, seed, eps]`.
+#[inline]
+pub fn bootstrap(metric: &str, labels: &[f64], scores: Scores, groups: Option<&[u32]>, weights: Option<&[f64]>, config: &str, params: &[f64]) -> Result<Vec<f64>> {
+    use crate::metrics::bootstrap::{self as b, Method, Sampling};
+    let [sampling, method, weighting, gain, empty]: [&str; 5] = config.split(',').collect::<Vec<_>>().try_into().map_err(|_| crate::Error::new("config", "must be sampling,method,weighting,gain,emptyQueries"))?;
+    let &[resamples, level, seed, eps] = params else { return Err(crate::Error::new("params", "must be [resamples, level, seed, eps]")) };
+    let o = b::Options {
+        resamples: resamples as usize,
+        level,
+        seed: seed as u64,
+        sampling: if sampling == "poisson" { Sampling::Poisson } else { Sampling::Multinomial },
+        method: if method == "percentile" { Method::Percentile } else { Method::Bca },
+    };
+    let m = b::MetricOptions { weighting, eps, gain: Gain::parse(gain)?, empty: EmptyQueries::parse(empty)? };
+    let r = with_scores!(scores, |s| b::bootstrap(metric, labels, s, groups, weights, m, &o))?;
+    let mut out = vec![r.estimate, r.lower, r.upper, r.std_error, r.used as f64];
+    out.extend(r.values);
+    Ok(out)
+}
+
+/// `[statistic, pValue, effectSize, n, …]` then per test: paired-t `[meanDifference, df,
+/// ciLow, ciHigh]` (the mean difference's interval at `level`); wilcoxon `[rPlus, rMinus, z,
+/// nonzero, method]` (method 0 exact, 1 permutation, 2 normal); randomization `[permutations,
+/// extreme]`. `params`: `[permutations, seed, level]`.
+#[inline]
+pub fn paired_test(test: &str, a: &[f64], b: &[f64], params: &[f64]) -> Result<Vec<f64>> {
+    use crate::metrics::{paired_t_test, randomization_test, wilcoxon, WilcoxonMethod};
+    Ok(match test {
+        "t" => {
+            let r = paired_t_test(a, b)?;
+            let level = params.get(2).copied().unwrap_or(0.95);
+            if !(level > 0.0 && level < 1.0) {
+                return Err(crate::Error::new("level", format!("is {level}; the confidence level must be in (0, 1), e.g. 0.95")));
+            }
+            let (lo, hi) = r.confidence_interval(level);
+            vec![r.statistic, r.p_value, r.effect_size, r.n as f64, r.mean_difference, r.df, lo, hi]
+        }
+        "wilcoxon" => {
+            let r = wilcoxon(a, b)?;
+            let method = match r.method {
+                WilcoxonMethod::Exact => 0.0,
+                WilcoxonMethod::Permutation => 1.0,
+                WilcoxonMethod::Normal => 2.0,
+            };
+            vec![r.statistic, r.p_value, r.effect_size, r.n as f64, r.r_plus, r.r_minus, r.z, r.nonzero as f64, method]
+        }
+        "randomization" => {
+            let &[permutations, seed, _] = params else { return Err(crate::Error::new("params", "must be [permutations, seed, level]")) };
+            let r = randomization_test(a, b, permutations as usize, seed as u64)?;
+            vec![r.statistic, r.p_value, r.effect_size, r.n as f64, r.permutations as f64, r.extreme as f64]
+        }
+        other => return Err(crate::Error::new("test", format!("unknown test {other:?}; expected 't', 'wilcoxon' or 'randomization'"))),
+    })
+}
+
+#[inline]
+pub fn adjust_p_values(p_values: &[f64], method: &str) -> Result<Vec<f64>> {
+    crate::metrics::adjust_p_values(p_values, crate::metrics::PAdjust::parse(method)?)
+}
+
+/// `[queries, group id of each query…, 1 if empty else 0 each…, then per query per K
+/// precision, recall, ndcg, hitRate, f1, ap, rr]`.
+#[inline]
+pub fn ranking_per_query(relevance: &[f64], scores: Scores, groups: Option<&[u32]>, ks: &[u32], gain: &str) -> Result<Vec<f64>> {
+    let ks: Vec<usize> = ks.iter().map(|&k| k as usize).collect();
+    let r = with_scores!(scores, |s| m::ranking_per_query(relevance, s, groups, &ks, Gain::parse(gain)?))?;
+    let mut out = vec![r.groups.len() as f64];
+    out.extend(r.groups.iter().map(|&g| g as f64));
+    out.extend(r.empty.iter().map(|&e| e as u8 as f64));
+    out.extend(r.values);
+    Ok(out)
+}
+
+/// `[groups, id of each group…, AUC of each…, positives of each…, negatives of each…]`.
+#[inline]
+pub fn gauc_per_group(labels: &[u8], scores: Scores, groups: &[u32]) -> Result<Vec<f64>> {
+    let r = with_scores!(scores, |s| m::gauc_per_group(labels, s, groups))?;
+    let mut out = vec![r.groups.len() as f64];
+    out.extend(r.groups.iter().map(|&g| g as f64));
+    out.extend(r.auc);
+    out.extend(r.positives.iter().map(|&p| p as f64));
+    out.extend(r.negatives.iter().map(|&p| p as f64));
+    Ok(out)
+}
+
+/// `[slices, then per slice: id, rows, positives, each metric's value…]`. `metrics`: names
+/// joined by commas (see `metrics::named`); `config`: `weighting,gain,emptyQueries`.
+#[inline]
+pub fn sliced(metrics: &str, labels: &[f64], scores: Scores, slices: &[u32], groups: Option<&[u32]>, weights: Option<&[f64]>, config: &str, eps: f64) -> Result<Vec<f64>> {
+    use crate::metrics::named::{Metric, MetricOptions};
+    let metrics = metrics.split(',').map(Metric::parse).collect::<Result<Vec<_>>>()?;
+    let [weighting, gain, empty]: [&str; 3] = config.split(',').collect::<Vec<_>>().try_into().map_err(|_| crate::Error::new("config", "must be weighting,gain,emptyQueries"))?;
+    let o = MetricOptions { weighting, eps, gain: Gain::parse(gain)?, empty: EmptyQueries::parse(empty)? };
+    let r = with_scores!(scores, |s| crate::metrics::sliced::sliced(&metrics, labels, s, slices, groups, weights, o))?;
+    let mut out = vec![r.len() as f64];
+    for s in r {
+        out.extend([s.slice as f64, s.rows as f64, s.positives as f64]);
+        out.extend(s.values);
+    }
+    Ok(out)
+}

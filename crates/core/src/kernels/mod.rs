@@ -7,16 +7,20 @@
 //! (as when the bindings held these bodies). Compiled inside this crate instead, AUC on 1e6 rows
 //! ran 40% slower on one thread: LLVM spilled the bucket scatter's loop registers to the stack.
 
+mod beyond;
 mod io;
 mod metrics;
 mod nn;
+mod stats;
 mod table;
 mod train;
 pub mod values;
 
+pub use beyond::*;
 pub use io::*;
 pub use metrics::*;
 pub use nn::*;
+pub use stats::*;
 pub use train::*;
 pub use values::{Array, Owned, Scores, ScoresBuf, Shape};
 

@@ -119,6 +119,36 @@ pub fn gauc<S: Score>(labels: &[u8], scores: &[S], groups: &[u32], weighting: Gr
     Ok(GaucReport { value, groups: used, skipped_groups: runs.len() - used })
 }
 
+/// Each group's AUC, in ascending group id order.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct PerGroup {
+    pub groups: Vec<u32>,
+    /// NaN for a group with one class only (GAUC skips it).
+    pub auc: Vec<f64>,
+    pub positives: Vec<u32>,
+    pub negatives: Vec<u32>,
+}
+
+/// [`gauc`] group by group: the AUCs it averages (same definition, ties and checks), and each
+/// group's class counts, for paired tests and the cluster bootstrap.
+pub fn gauc_per_group<S: Score>(labels: &[u8], scores: &[S], groups: &[u32]) -> Result<PerGroup> {
+    check::same_length("scores", scores.len(), labels.len())?;
+    check::same_length("groups", groups.len(), labels.len())?;
+    check::labels(labels)?;
+    check::scores(scores)?;
+    let rows = groups::sort_by_group(groups, |i| Row { key: scores[i].key(), group: groups[i], label: labels[i] });
+    let runs = groups::runs(&rows);
+    let mut out = PerGroup::default();
+    for (&(a, b), g) in runs.iter().zip(map_groups(&rows, &runs)) {
+        let positives = rows[a..b].iter().filter(|r| r.label == 1).count() as u32;
+        out.groups.push(rows[a].group);
+        out.auc.push(g.map_or(f64::NAN, |g| g.auc));
+        out.positives.push(positives);
+        out.negatives.push((b - a) as u32 - positives);
+    }
+    Ok(out)
+}
+
 struct GroupAuc {
     group: u32,
     auc: f64,

@@ -59,3 +59,29 @@ pub(crate) fn runs<T: Grouped>(rows: &[T]) -> Vec<(usize, usize)> {
     }
     runs
 }
+
+/// The groups (`ids`, ascending) in order of their first row, so that results do not depend on
+/// how ids were numbered (the facade numbers plain-array ids by first appearance, and keeps
+/// typed-array ids as they are).
+pub(crate) fn first_appearance<'a>(groups: &[u32], ids: &'a [u32]) -> impl Iterator<Item = usize> + 'a {
+    // Ids numbered 0, 1, … by first appearance: ascending already (each row's id ≤ 1 + the largest before it).
+    let mut top = -1i64;
+    let numbered = groups.iter().all(|&g| {
+        let ok = g as i64 <= top + 1;
+        top = top.max(g as i64);
+        ok
+    });
+    let order: Vec<usize> = if numbered {
+        (0..ids.len()).collect()
+    } else {
+        let mut first = vec![usize::MAX; ids.len()];
+        for (row, g) in groups.iter().enumerate() {
+            let u = ids.binary_search(g).expect("every row's group is a unit");
+            first[u] = first[u].min(row);
+        }
+        let mut order: Vec<usize> = (0..ids.len()).collect();
+        order.sort_unstable_by_key(|&u| first[u]);
+        order
+    };
+    order.into_iter()
+}

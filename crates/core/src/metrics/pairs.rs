@@ -210,7 +210,7 @@ fn bucket_bits(len: usize) -> u32 {
     (usize::BITS - len.leading_zeros()).saturating_sub(3).clamp(2, 10)
 }
 
-fn key_range<I: Item>(xs: &[I]) -> (u64, u64) {
+pub(crate) fn key_range<I: Item>(xs: &[I]) -> (u64, u64) {
     par::map_reduce(
         xs.len(),
         |s, e| xs[s..e].iter().fold((u64::MAX, 0), |(lo, hi), x| (lo.min(x.key()), hi.max(x.key()))),

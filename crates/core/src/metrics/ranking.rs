@@ -135,6 +135,71 @@ pub fn ranking_metrics<S: Score>(
     gain: Gain,
     empty: EmptyQueries,
 ) -> Result<RankingReport> {
+    check_arguments(relevance, scores, ks, gain)?;
+    let mut sorted_ks = ks.to_vec();
+    sorted_ks.sort_unstable();
+    sorted_ks.dedup();
+    Ok(score_queries(relevance, scores, groups, &sorted_ks, gain, false)?.report(ks, &sorted_ks, empty))
+}
+
+/// Every query's metrics, one row per query (in ascending group id order).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PerQuery {
+    /// The query's group id (0 for the one query of ungrouped input).
+    pub groups: Vec<u32>,
+    /// Per query, per K in the order requested, `[precision, recall, ndcg, hitRate, f1, ap, rr]`
+    /// (AP@K and RR@K: the terms MAP and MRR average).
+    pub values: Vec<f64>,
+    /// Whether the query has no relevant item (its values are 0).
+    pub empty: Vec<bool>,
+}
+
+/// [`ranking_metrics`] query by query: the values each query contributes to the means (the
+/// same definitions, ties and checks), for paired tests and the cluster bootstrap.
+pub fn ranking_per_query<S: Score>(relevance: &[f64], scores: &[S], groups: Option<&[u32]>, ks: &[usize], gain: Gain) -> Result<PerQuery> {
+    check_arguments(relevance, scores, ks, gain)?;
+    let mut sorted_ks = ks.to_vec();
+    sorted_ks.sort_unstable();
+    sorted_ks.dedup();
+    let sums = score_queries(relevance, scores, groups, &sorted_ks, gain, true)?;
+    let kept = sums.kept.expect("kept when asked");
+    let width = sorted_ks.len() * METRICS;
+    let order: Vec<usize> = ks.iter().map(|k| sorted_ks.binary_search(k).expect("k is among the sorted ks")).collect();
+    let mut values = Vec::with_capacity(kept.values.len() / width * ks.len() * METRICS);
+    for row in kept.values.chunks_exact(width) {
+        for &j in &order {
+            values.extend_from_slice(&row[j * METRICS..(j + 1) * METRICS]);
+        }
+    }
+    Ok(PerQuery { groups: kept.groups, values, empty: kept.empty })
+}
+
+fn score_queries<S: Score>(relevance: &[f64], scores: &[S], groups: Option<&[u32]>, sorted_ks: &[usize], gain: Gain, keep: bool) -> Result<Sums> {
+    let longest = *sorted_ks.last().expect("ks is not empty");
+    let discounts: Vec<f64> = (0..longest.min(relevance.len())).map(|i| 1.0 / ((i + 2) as f64).log2()).collect();
+    let query = Query { ks: sorted_ks, discounts: &discounts, gain, keep };
+    Ok(match groups {
+        None => {
+            let mut sums = Sums::new(sorted_ks.len(), keep);
+            query.score(relevance.len(), |i| scores[i].key(), |i| relevance[i], 0, &mut sums, &mut Default::default());
+            sums
+        }
+        Some(g) => {
+            check::same_length("groups", g.len(), relevance.len())?;
+            if g.windows(2).all(|w| w[0] <= w[1]) {
+                // Already grouped (logs sorted by query): score the input in place.
+                let runs = groups::runs(g);
+                query.score_runs(&runs, g.len(), |i| scores[i].key(), |i| relevance[i], |i| g[i])
+            } else {
+                let rows = groups::sort_by_group(g, |i| Row { key: scores[i].key(), rel: relevance[i], group: g[i] });
+                query.score_runs(&groups::runs(&rows), rows.len(), |i| rows[i].key, |i| rows[i].rel, |i| rows[i].group)
+            }
+        }
+    })
+}
+
+/// The argument rules of the ranking metrics.
+fn check_arguments<S: Score>(relevance: &[f64], scores: &[S], ks: &[usize], gain: Gain) -> Result<()> {
     check::same_length("scores", scores.len(), relevance.len())?;
     check::scores(scores)?;
     check::relevance(relevance)?;
@@ -153,34 +218,7 @@ pub fn ranking_metrics<S: Score>(
     if let Some(&k) = ks.iter().find(|&&k| k == 0) {
         return Err(Error::new("k", format!("is {k}; K must be an integer >= 1")));
     }
-    let mut sorted_ks = ks.to_vec();
-    sorted_ks.sort_unstable();
-    sorted_ks.dedup();
-    let longest = *sorted_ks.last().expect("ks is not empty");
-    let discounts: Vec<f64> = (0..longest.min(relevance.len())).map(|i| 1.0 / ((i + 2) as f64).log2()).collect();
-    let query = Query { ks: &sorted_ks, discounts: &discounts, gain };
-
-    let totals = match groups {
-        None => {
-            let mut sums = Sums::new(sorted_ks.len());
-            if !relevance.is_empty() {
-                query.score(relevance.len(), |i| scores[i].key(), |i| relevance[i], &mut sums, &mut Default::default());
-            }
-            sums
-        }
-        Some(g) => {
-            check::same_length("groups", g.len(), relevance.len())?;
-            if g.windows(2).all(|w| w[0] <= w[1]) {
-                // Already grouped (logs sorted by query): score the input in place.
-                let runs = groups::runs(g);
-                query.score_runs(&runs, g.len(), |i| scores[i].key(), |i| relevance[i])
-            } else {
-                let rows = groups::sort_by_group(g, |i| Row { key: scores[i].key(), rel: relevance[i], group: g[i] });
-                query.score_runs(&groups::runs(&rows), rows.len(), |i| rows[i].key, |i| rows[i].rel)
-            }
-        }
-    };
-    Ok(totals.report(ks, &sorted_ks, empty))
+    Ok(())
 }
 
 /// Per-metric sums over queries, `METRICS` per K.
@@ -189,17 +227,43 @@ struct Sums {
     values: Vec<f64>,
     queries: usize,
     empty: usize,
+    /// Each query's own values, when asked for ([`ranking_per_query`]).
+    kept: Option<Kept>,
+}
+
+#[derive(Clone, Default)]
+struct Kept {
+    groups: Vec<u32>,
+    values: Vec<f64>,
+    empty: Vec<bool>,
 }
 
 impl Sums {
-    fn new(ks: usize) -> Self {
-        Sums { values: vec![0.0; ks * METRICS], queries: 0, empty: 0 }
+    fn new(ks: usize, keep: bool) -> Self {
+        Sums { values: vec![0.0; ks * METRICS], queries: 0, empty: 0, kept: keep.then(Kept::default) }
+    }
+
+    /// One query's values (all zero for an empty query).
+    fn add_query(&mut self, group: u32, values: &[f64], empty: bool) {
+        self.queries += 1;
+        self.empty += empty as usize;
+        self.values.iter_mut().zip(values).for_each(|(a, b)| *a += b);
+        if let Some(k) = &mut self.kept {
+            k.groups.push(group);
+            k.values.extend_from_slice(values);
+            k.empty.push(empty);
+        }
     }
 
     fn add(&mut self, other: &Sums) {
         self.values.iter_mut().zip(&other.values).for_each(|(a, b)| *a += b);
         self.queries += other.queries;
         self.empty += other.empty;
+        if let (Some(k), Some(o)) = (&mut self.kept, &other.kept) {
+            k.groups.extend_from_slice(&o.groups);
+            k.values.extend_from_slice(&o.values);
+            k.empty.extend_from_slice(&o.empty);
+        }
     }
 
     fn report(&self, ks: &[usize], sorted_ks: &[usize], empty: EmptyQueries) -> RankingReport {
@@ -220,11 +284,13 @@ impl Sums {
     }
 }
 
-/// Buffers reused across the queries of a chunk: (¬key, position) pairs and relevant grades.
+/// Buffers reused across the queries of a chunk: (¬key, position) pairs, relevant grades and
+/// the query's values.
 #[derive(Default)]
 struct Buffers {
     order: Vec<(u64, usize)>,
     ideal: Vec<f64>,
+    values: Vec<f64>,
 }
 
 struct Query<'a> {
@@ -232,6 +298,8 @@ struct Query<'a> {
     ks: &'a [usize],
     discounts: &'a [f64],
     gain: Gain,
+    /// Whether each query's values are kept.
+    keep: bool,
 }
 
 /// Rows per chunk of queries scored together (chunks are fixed by the data, not the threads).
@@ -253,6 +321,7 @@ impl Query<'_> {
         rows: usize,
         key: impl Fn(usize) -> u64 + Sync,
         rel: impl Fn(usize) -> f64 + Sync,
+        group: impl Fn(usize) -> u32 + Sync,
     ) -> Sums {
         let mut chunks = Vec::new();
         let mut start = 0;
@@ -265,26 +334,27 @@ impl Query<'_> {
         // Buffers per chunk of ~16k rows: cheap, and no per-thread state to carry.
         let parts = crate::util::par::map_each(&mut chunks, rows, |&mut (first, last)| {
             let buffers = &mut Buffers::default();
-            let mut sums = Sums::new(self.ks.len());
+            let mut sums = Sums::new(self.ks.len(), self.keep);
             for &(a, b) in &runs[first..last] {
-                self.score(b - a, |i| key(a + i), |i| rel(a + i), &mut sums, buffers);
+                self.score(b - a, |i| key(a + i), |i| rel(a + i), group(a), &mut sums, buffers);
             }
             sums
         });
-        let mut total = Sums::new(self.ks.len());
+        let mut total = Sums::new(self.ks.len(), self.keep);
         parts.iter().for_each(|p| total.add(p));
         total
     }
 
-    /// Adds one query (items `0..len`, in input order) to `sums`.
-    fn score(&self, len: usize, key: impl Fn(usize) -> u64, rel: impl Fn(usize) -> f64, sums: &mut Sums, b: &mut Buffers) {
-        sums.queries += 1;
+    /// Adds one query (items `0..len`, in input order; its group id `group`) to `sums`.
+    fn score(&self, len: usize, key: impl Fn(usize) -> u64, rel: impl Fn(usize) -> f64, group: u32, sums: &mut Sums, b: &mut Buffers) {
+        b.values.clear();
+        b.values.resize(self.ks.len() * METRICS, 0.0);
         // The ideal ranking needs only the relevant items' grades (zeros add no gain).
         b.ideal.clear();
         b.ideal.extend((0..len).map(&rel).filter(|&r| r > 0.0));
         let relevant = b.ideal.len();
         if relevant == 0 {
-            sums.empty += 1;
+            sums.add_query(group, &b.values, true);
             return;
         }
         let top = self.ks[self.ks.len() - 1].min(len);
@@ -305,17 +375,18 @@ impl Query<'_> {
         let r = relevant as f64;
         let (mut hits, mut dcg, mut idcg, mut ap, mut first) = (0usize, 0.0, 0.0, 0.0, 0usize);
         let mut at = 0; // next K to record
+        let values = &mut b.values;
         let mut record = |k: usize, hits: usize, dcg: f64, idcg: f64, ap: f64, first: usize, at: usize| {
             let precision = hits as f64 / k as f64;
             let recall = hits as f64 / r;
-            let v = &mut sums.values[at * METRICS..(at + 1) * METRICS];
-            v[0] += precision;
-            v[1] += recall;
-            v[2] += if idcg > 0.0 { dcg / idcg } else { 0.0 };
-            v[3] += (hits > 0) as u8 as f64;
-            v[4] += if hits > 0 { 2.0 * precision * recall / (precision + recall) } else { 0.0 };
-            v[5] += ap / (k.min(relevant) as f64);
-            v[6] += if first > 0 && first <= k { 1.0 / first as f64 } else { 0.0 };
+            let v = &mut values[at * METRICS..(at + 1) * METRICS];
+            v[0] = precision;
+            v[1] = recall;
+            v[2] = if idcg > 0.0 { dcg / idcg } else { 0.0 };
+            v[3] = (hits > 0) as u8 as f64;
+            v[4] = if hits > 0 { 2.0 * precision * recall / (precision + recall) } else { 0.0 };
+            v[5] = ap / (k.min(relevant) as f64);
+            v[6] = if first > 0 && first <= k { 1.0 / first as f64 } else { 0.0 };
         };
         for i in 0..top {
             let g = rel(b.order[i].1);
@@ -338,6 +409,7 @@ impl Query<'_> {
             record(self.ks[at], hits, dcg, idcg, ap, first, at);
             at += 1;
         }
+        sums.add_query(group, &b.values, false);
     }
 }
 

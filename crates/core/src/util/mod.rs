@@ -5,7 +5,9 @@
 pub(crate) mod alloc;
 pub(crate) mod check;
 pub(crate) mod math;
+pub(crate) mod normal;
 pub(crate) mod par;
+pub(crate) mod rng;
 pub(crate) mod scratch;
 pub mod score;
 pub mod simd;
